@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.canned import run_canned
+from kg.queries import canned_query
 
 
 def _slug(iri: str | None) -> str | None:
@@ -53,7 +54,14 @@ def parity(store_dir: Path, **params: str) -> dict[str, Any]:
         categories[item["category"]][item["verdict"]] += 1
     rollup = [{"category": name, **dict(sorted(counts.items()))}
               for name, counts in sorted(categories.items())]
-    return {"parameters": params, "benchmarks": benchmarks, "categories": rollup}
+    policy = {param.name: params.get(param.name, param.default)
+              for param in canned_query("parity").params}
+    return {"parameters": params, "policy": policy, "benchmarks": benchmarks, "categories": rollup}
+
+
+def policy_line(result: dict[str, Any]) -> str:
+    """The parity policy in one line, for the caption of a table."""
+    return "policy: " + "; ".join(f"{name} = {value}" for name, value in result["policy"].items())
 
 
 def parity_table(result: dict[str, Any]) -> list[dict[str, Any]]:

@@ -214,6 +214,8 @@ def _render_query(name: str, store_dir: Path, positional: str | None, params: di
         raise ParameterError(f"'{name}' takes no positional argument (got '{positional}')")
     if name == "parity":
         result = answers.parity(store_dir, **params)
+        if fmt == "table":
+            err.print(answers.policy_line(result), highlight=False, soft_wrap=True)
         return _rows_or_json(result, answers.parity_table(result), fmt)
     if name == "contradictions":
         result = answers.contradictions(store_dir, **params)

@@ -88,6 +88,8 @@ class PK(DefinedNamespace):
     shots: URIRef
     chainOfThought: URIRef
     passAt: URIRef
+    consensusAt: URIRef
+    withTools: URIRef
     split: URIRef
     settingNote: URIRef
     # price claims

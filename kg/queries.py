@@ -27,6 +27,12 @@ class Parameter:
         return tuple(self.kind.split(" ", 1)[1].split("|")) if self.kind.startswith("choice ") else ()
 
     @property
+    def default(self) -> str:
+        """The default the header states (text after "default"), e.g. "weights" or "every claim"."""
+        stated = re.search(r"default\s+(.+)$", self.description)
+        return stated.group(1).strip() if stated else ""
+
+    @property
     def option(self) -> str:
         """The command-line option for it: ``asOf`` -> ``--as-of``."""
         return "--" + re.sub(r"(?<!^)([A-Z])", r"-\1", self.name).lower()

@@ -179,6 +179,8 @@ def _setting(graph: Graph, node: URIRef, setting: Setting) -> None:
     _optional(graph, node, PK.shots, setting.shots)
     _optional(graph, node, PK.chainOfThought, setting.cot)
     _optional(graph, node, PK.passAt, setting.pass_at)
+    _optional(graph, node, PK.consensusAt, setting.consensus_at)
+    _optional(graph, node, PK.withTools, setting.tools)
     _optional(graph, node, PK.split, setting.split)
     _optional(graph, node, PK.settingNote, setting.note)
 

@@ -202,6 +202,14 @@ class Setting(Record):
     shots: int | None = Field(default=None, ge=0, description="Number of in-context examples.")
     cot: bool | None = Field(default=None, description="Whether chain-of-thought was used.")
     pass_at: int | None = Field(default=None, ge=1, description="k of pass@k for code.")
+    consensus_at: int | None = Field(
+        default=None, ge=1, description="k of cons@k or maj@k: the answer is a majority vote over k samples."
+    )
+    tools: bool | None = Field(
+        default=None,
+        description="True when the model could call tools (search, code execution, browsing) that the "
+        "benchmark itself does not provide; null when the source does not say.",
+    )
     split: str | None = Field(default=None, description="Split, subset or variant evaluated.")
     note: str | None = Field(default=None, description="Any other condition, in our words.")
 

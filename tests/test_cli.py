@@ -20,12 +20,12 @@ def kg(*args: str):
 def test_build_prints_counts(tmp_path):
     result = kg("build", "--data", FIXTURE_DATA, "--store", tmp_path / "s")
     assert result.exit_code == 0, result.output
-    assert "4 sources, 35 claims" in result.output
+    assert "4 sources, 36 claims" in result.output
 
 
 def test_validate_ok():
     result = kg("validate", "--data", FIXTURE_DATA)
-    assert result.exit_code == 0 and "valid (4 sources, 35 claims)" in result.output
+    assert result.exit_code == 0 and "valid (4 sources, 36 claims)" in result.output
 
 
 def test_claims_json_fields(fixture_store):
@@ -119,6 +119,15 @@ def test_query_parity_json_shape(fixture_store):
     assert {"benchmark", "category", "best_open", "best_closed", "gap", "verdict"} <= row.keys()
     assert {"model", "value", "source"} <= row["best_open"].keys()
     assert data["categories"]
+    assert data["policy"]["asOf"] == "2025-12-31" and data["policy"]["sources"] == "any"
+
+
+def test_query_parity_table_states_its_policy_on_stderr(fixture_store):
+    result = runner.invoke(
+        app, ["query", "parity", "--store", str(fixture_store), "--tools", "without"])
+    assert result.exit_code == 0, result.stderr
+    assert "tools = without" in result.stderr and "openness = weights" in result.stderr
+    assert "policy" not in result.stdout
 
 
 @pytest.mark.parametrize(("fmt", "marker"), [("tree", "built on"), ("dot", "digraph"),

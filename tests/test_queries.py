@@ -75,14 +75,37 @@ def test_unknown_parameter_is_refused(fixture_store):
 def test_parity_verdicts_and_as_of(fixture_store):
     result = answers.parity(fixture_store)
     verdicts = {b["benchmark"]: b["verdict"] for b in result["benchmarks"]}
-    assert verdicts == {"BenchText": "closed leads", "BenchCode": "closed leads", "BenchVision": "open leads"}
+    assert verdicts == {"BenchText": "closed leads", "BenchCode": "closed leads", "BenchVision": "closed leads"}
     vision = next(b for b in result["benchmarks"] if b["benchmark"] == "BenchVision")
-    assert vision["best_open"]["model"] == "Vision-78B" and vision["gap"] == 2
+    assert vision["best_closed"]["model"] == "Closed Mini" and vision["gap"] == -4
     early = answers.parity(fixture_store, asOf="2025-01-31")
     early_verdicts = {b["benchmark"]: b["verdict"] for b in early["benchmarks"]}
     assert early_verdicts["BenchVision"] == "no open data"
     loose = answers.parity(fixture_store, threshold="6")
     assert {b["verdict"] for b in loose["benchmarks"] if b["benchmark"] == "BenchText"} == {"parity"}
+
+
+def test_parity_setting_policy(fixture_store):
+    def best(result, benchmark, side):
+        item = next(b for b in result["benchmarks"] if b["benchmark"] == benchmark)
+        return item["verdict"], item[side] and (item[side]["model"], item[side]["value"])
+
+    no_tools = answers.parity(fixture_store, tools="without")
+    assert no_tools["policy"]["tools"] == "without" and no_tools["policy"]["openness"] == "weights"
+    assert best(no_tools, "BenchVision", "best_closed") == ("open leads", ("Closed Pro", 60))
+    only_tools = answers.parity(fixture_store, tools="with")
+    assert best(only_tools, "BenchVision", "best_closed") == ("no open data", ("Closed Mini", 66))
+    assert best(answers.parity(fixture_store), "BenchCode", "best_closed") == ("closed leads", ("Closed Pro", 90))
+    single = answers.parity(fixture_store, attempts="single")
+    assert best(single, "BenchCode", "best_closed") == ("closed leads", ("Closed Family", 75))
+    with pytest.raises(ParameterError):
+        answers.parity(fixture_store, tools="sometimes")
+
+
+def test_lag_setting_policy(fixture_store):
+    rows, _ = run_canned(fixture_store, "lag", {"attempts": "single"})
+    code = next(r for r in rows if r["benchmarkLabel"] == "BenchCode")
+    assert code["closedValue"] == 72
 
 
 def test_parity_marks_family_level_and_approximate(fixture_store):
@@ -126,3 +149,10 @@ def test_audit_verdicts(fixture_store):
     assert items["parity-article/cmp-text"]["verdict_same_source"] == "does not hold"
     assert items["parity-article/cmp-vision"]["verdict_all_sources"] == "holds"
     assert items["parity-article/cmp-price"]["verdict_all_sources"] == "holds"
+
+
+def test_coverage_mentioned_in_keeps_only_that_sources_models(fixture_store):
+    every, _ = run_canned(fixture_store, "coverage", {})
+    named, _ = run_canned(fixture_store, "coverage", {"mentionedIn": "closed-lab-post"})
+    assert {r["modelLabel"] for r in named} == {"Closed Pro", "Closed Mini"}
+    assert len(every) > len(named)
