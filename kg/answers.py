@@ -205,8 +205,12 @@ def audit(store_dir: Path, **params: str) -> dict[str, Any]:
             "left": row["leftLabel"], "relation": row["relation"], "right": row["rightLabel"],
             "benchmark": row["benchmarkLabel"], "magnitude": row["magnitude"],
             "magnitude_unit": row["magnitudeUnit"], "same_source": [], "other_sources": [],
+            "set_aside_for_setting": 0,
         })
         if row["verdict"] == "cannot be checked":
+            continue
+        if row["verdict"] == "settings differ":
+            item["set_aside_for_setting"] += 1
             continue
         pair = {
             "left_value": row["leftValue"], "right_value": row["rightValue"],

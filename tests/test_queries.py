@@ -149,6 +149,8 @@ def test_audit_verdicts(fixture_store):
     assert items["parity-article/cmp-text"]["verdict_same_source"] == "does not hold"
     assert items["parity-article/cmp-vision"]["verdict_all_sources"] == "holds"
     assert items["parity-article/cmp-price"]["verdict_all_sources"] == "holds"
+    # the article's 79.9 (one setting) and the lab's 85 (another) are set aside, not counted
+    assert items["parity-article/cmp-text"]["set_aside_for_setting"] == 2
 
 
 def test_coverage_mentioned_in_keeps_only_that_sources_models(fixture_store):
