@@ -4,6 +4,12 @@ GET ``/sparql?query=...`` or POST (form ``query=...`` or ``application/sparql-qu
 Results are negotiated from the Accept header: SPARQL JSON (default), XML, CSV or TSV for
 SELECT/ASK; Turtle (default), N-Triples or JSON-LD for CONSTRUCT/DESCRIBE. Updates are
 refused with 403; SERVICE and LOAD are refused unless the operator allows SERVICE.
+
+The RDF dataset: by default the default graph is the union of all graphs (every source's
+named graph plus reference and ontology). The protocol's ``default-graph-uri`` and
+``named-graph-uri`` parameters (repeatable; in the URL, or in the form body of a POST) replace
+it, e.g. ``default-graph-uri=https://w3id.org/paritykg/graph/source/seed-000-vision-parity``
+asks one source's graph alone; as the protocol says, they override FROM / FROM NAMED.
 """
 
 import threading
@@ -41,6 +47,28 @@ def _negotiate(accept: str, table: dict, default: str) -> tuple[str, object]:
     return default, table[default]
 
 
+def dataset_arguments(params: dict[str, list[str]]) -> dict[str, object]:
+    """Store.query arguments for the protocol's default-graph-uri / named-graph-uri parameters.
+
+    Without them the default graph is the union of all graphs. Raises ValueError on an IRI
+    that is not absolute.
+    """
+    def iris(name: str) -> list[ox.NamedNode]:
+        values = params.get(name, [])
+        for value in values:
+            if not urlsplit(value).scheme:
+                raise ValueError(f"{name} must be an absolute IRI, not '{value}'")
+        return [ox.NamedNode(value) for value in values]
+
+    default_graphs, named_graphs = iris("default-graph-uri"), iris("named-graph-uri")
+    if not default_graphs and not named_graphs:
+        return {"use_default_graph_as_union": True}
+    arguments: dict[str, object] = {"default_graph": default_graphs or None}
+    if named_graphs:
+        arguments["named_graphs"] = named_graphs
+    return arguments
+
+
 def make_handler(store: ox.Store, allow_service: bool = False) -> type[BaseHTTPRequestHandler]:
     """A request handler class answering SPARQL queries from ``store``."""
     lock = threading.Lock()
@@ -69,13 +97,15 @@ def make_handler(store: ox.Store, allow_service: bool = False) -> type[BaseHTTPR
                 self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
                 return
             params = parse_qs(url.query)
-            self._answer(params.get("query", [None])[0], "update" in params)
+            self._answer(params.get("query", [None])[0], "update" in params, params)
 
         def do_POST(self) -> None:  # noqa: N802
             """SPARQL protocol: query via POST (form or direct body); updates are refused."""
-            if urlsplit(self.path).path != "/sparql":
+            url = urlsplit(self.path)
+            if url.path != "/sparql":
                 self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
                 return
+            url_params = parse_qs(url.query)
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY:
                 self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too large")
@@ -83,14 +113,14 @@ def make_handler(store: ox.Store, allow_service: bool = False) -> type[BaseHTTPR
             body = self.rfile.read(length).decode("utf-8", errors="replace")
             kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if kind == "application/sparql-query":
-                self._answer(body, False)
+                self._answer(body, False, url_params)
             elif kind == "application/sparql-update":
-                self._answer(None, True)
+                self._answer(None, True, url_params)
             else:
-                params = parse_qs(body)
-                self._answer(params.get("query", [None])[0], "update" in params)
+                params = {**url_params, **parse_qs(body)}
+                self._answer(params.get("query", [None])[0], "update" in params, params)
 
-        def _answer(self, text: str | None, is_update: bool) -> None:
+        def _answer(self, text: str | None, is_update: bool, params: dict[str, list[str]]) -> None:
             if is_update:
                 self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
                 return
@@ -102,10 +132,15 @@ def make_handler(store: ox.Store, allow_service: bool = False) -> type[BaseHTTPR
             except QueryRefused as exc:
                 self._error(HTTPStatus.FORBIDDEN, str(exc))
                 return
+            try:
+                dataset = dataset_arguments(params)
+            except ValueError as exc:
+                self._error(HTTPStatus.BAD_REQUEST, str(exc))
+                return
             accept = self.headers.get("Accept") or ""
             try:
                 with lock:
-                    result = store.query(text, use_default_graph_as_union=True)
+                    result = store.query(text, **dataset)
                     if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
                         media, fmt = _negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
                     else:

@@ -72,3 +72,49 @@ def test_update_refused(endpoint):
 def test_bad_query_is_400(endpoint):
     status, _, body = _get(endpoint, "SELECT WHERE {")
     assert status == 400 and "syntax" in body
+
+
+def _get_params(url: str, params: list[tuple[str, str]]) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url + "?" + urllib.parse.urlencode(params), timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+GRAPH = "https://w3id.org/paritykg/graph/source/"
+COUNT_CLAIMS = "SELECT (COUNT(?c) AS ?n) WHERE { ?c <http://www.w3.org/ns/prov#wasDerivedFrom> ?s }"
+
+
+def _count(body: str) -> int:
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_default_graph_uri_restricts_the_dataset(endpoint):
+    _, every = _get_params(endpoint, [("query", COUNT_CLAIMS)])
+    _, one = _get_params(endpoint, [("query", COUNT_CLAIMS), ("default-graph-uri", GRAPH + "closed-lab-post")])
+    _, two = _get_params(endpoint, [("query", COUNT_CLAIMS), ("default-graph-uri", GRAPH + "closed-lab-post"),
+                                    ("default-graph-uri", GRAPH + "open-lab-card")])
+    assert 0 < _count(one) < _count(two) < _count(every)
+
+
+def test_named_graph_uri_lists_the_named_graphs(endpoint):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    status, body = _get_params(endpoint, [("query", query), ("named-graph-uri", GRAPH + "sceptic-report")])
+    graphs = [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    assert status == 200 and graphs == [GRAPH + "sceptic-report"]
+
+
+def test_post_form_takes_dataset_parameters(endpoint):
+    form = urllib.parse.urlencode([("query", COUNT_CLAIMS), ("default-graph-uri", GRAPH + "closed-lab-post")])
+    request = urllib.request.Request(endpoint, data=form.encode(), method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        posted = _count(response.read().decode())
+    _, got = _get_params(endpoint, [("query", COUNT_CLAIMS), ("default-graph-uri", GRAPH + "closed-lab-post")])
+    assert posted == _count(got) > 0
+
+
+def test_relative_graph_iri_is_a_bad_request(endpoint):
+    status, body = _get_params(endpoint, [("query", COUNT_CLAIMS), ("default-graph-uri", "closed-lab-post")])
+    assert status == 400 and "absolute IRI" in body
