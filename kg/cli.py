@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kg import answers, graphs
+from kg import answers, charts, graphs
 from kg.canned import ParameterError
 from kg.claims import CLAIM_COLUMNS, list_claims
 from kg.endpoint import serve
@@ -214,6 +214,8 @@ def _render_query(name: str, store_dir: Path, positional: str | None, params: di
         raise ParameterError(f"'{name}' takes no positional argument (got '{positional}')")
     if name == "parity":
         result = answers.parity(store_dir, **params)
+        if fmt == "svg":
+            return charts.parity_svg(result, answers.policy_line(result))
         if fmt == "table":
             err.print(answers.policy_line(result), highlight=False, soft_wrap=True)
         return _rows_or_json(result, answers.parity_table(result), fmt)
@@ -231,7 +233,7 @@ def _rows_or_json(result: object, rows: list[dict], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(result, indent=2, ensure_ascii=False, default=str)
     if fmt in ("tree", "dot", "mermaid", "svg"):
-        raise ParameterError(f"-F {fmt} is for lineage only")
+        raise ParameterError(f"-F {fmt} is for lineage{' and parity' if fmt == 'svg' else ''} only")
     return render_rows(rows, Format(fmt))
 
 

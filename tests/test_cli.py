@@ -169,3 +169,30 @@ def test_query_lineage_svg_or_clear_message(fixture_store):
         assert result.exit_code == 0 and "<svg" in result.output
     else:
         assert result.exit_code == 2 and "Graphviz" in result.output
+
+
+def test_query_parity_svg_chart(fixture_store):
+    from xml.dom.minidom import parseString
+
+    result = kg("query", "parity", "--store", fixture_store, "-F", "svg", "--tools", "without")
+    assert result.exit_code == 0, result.output
+    document = parseString(result.stdout)
+    texts = " ".join(node.firstChild.data for node in document.getElementsByTagName("text") if node.firstChild)
+    assert {"BenchText", "BenchCode", "BenchVision"} <= set(texts.split())
+    assert "tools = without" in texts and "open leads (+2)" in texts
+    # one dot per side for each of the three percent benchmarks
+    assert len(document.getElementsByTagName("circle")) == 6
+
+
+def test_parity_chart_lists_other_units_under_the_axis(fixture_store):
+    from kg import answers, charts
+
+    result = answers.parity(fixture_store)
+    result["benchmarks"][0]["unit"] = "elo"
+    svg = charts.parity_svg(result)
+    assert svg.count("<circle") == 4 and "(elo)" in svg
+
+
+def test_svg_is_refused_for_table_only_questions(fixture_store):
+    result = kg("query", "coverage", "--store", fixture_store, "-F", "svg")
+    assert result.exit_code == 2 and "lineage and parity" in result.output
