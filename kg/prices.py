@@ -6,6 +6,7 @@ claims ``as_of`` that date; tiered prices keep their base tier (noted in the set
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
@@ -33,6 +34,24 @@ def _reference_names(data_dir: Path) -> dict[str, str]:
             for name in (entity.id, entity.name, *entity.aliases):
                 names.setdefault(normalise(name), set()).add(entity.id)
     return {name: ids.pop() for name, ids in names.items() if len(ids) == 1}
+
+
+SIZE_TOKEN = re.compile(r"^\d+(\.\d+)?[bkm]$")
+
+
+def _tokens(text: str) -> set[str]:
+    return {token for token in re.split(r"[^a-z0-9.]+", text.lower()) if token}
+
+
+def _name_match_is_safe(model_id: str, name: str) -> bool:
+    """False when the price list's id names a size the display name lacks.
+
+    The package's display names are sometimes too generic ('gpt 4' for gpt-4-32k, 'gemini 1.5
+    flash' for gemini-flash-1.5-8b); a size or context token in the id (8b, 32k) that the name
+    does not carry means the name would resolve the price to the wrong model.
+    """
+    sizes = {token for token in _tokens(model_id.rsplit("/", 1)[-1]) if SIZE_TOKEN.match(token)}
+    return sizes <= _tokens(name)
 
 
 def _base_price(value: Any) -> tuple[Decimal | None, str | None]:
@@ -73,7 +92,9 @@ def price_claims(data_dir: Path) -> list[PriceClaim]:
     seen: set[str] = set()
     for provider in providers:
         for model in provider.models:
-            subject = names.get(normalise(model.id)) or names.get(normalise(model.name or ""))
+            subject = names.get(normalise(model.id))
+            if subject is None and model.name and _name_match_is_safe(model.id, model.name):
+                subject = names.get(normalise(model.name))
             if subject is None:
                 continue
             for index, (price, start, condition) in enumerate(_dated_prices(model.prices)):
@@ -86,12 +107,11 @@ def price_claims(data_dir: Path) -> list[PriceClaim]:
                     if claim_id in seen:
                         continue
                     seen.add(claim_id)
-                    notes = "; ".join(n for n in (tier_note, condition) if n) or None
                     claims.append(PriceClaim(
                         id=claim_id, kind="price", subject=subject, mention=model.id,
                         provider=provider.name, measure=measure, value=float(value),
                         unit="usd-per-mtok", as_of=start,
-                        setting=Setting(note=notes),
+                        setting=Setting(split=condition, note=tier_note),
                         locator=f"genai_prices.data: provider '{provider.id}', model '{model.id}', "
                                 f"{attribute}" + (f", price period {index + 1}" if index else ""),
                     ))
