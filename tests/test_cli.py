@@ -20,12 +20,12 @@ def kg(*args: str):
 def test_build_prints_counts(tmp_path):
     result = kg("build", "--data", FIXTURE_DATA, "--store", tmp_path / "s")
     assert result.exit_code == 0, result.output
-    assert "4 sources, 36 claims" in result.output
+    assert "4 sources, 38 claims" in result.output
 
 
 def test_validate_ok():
     result = kg("validate", "--data", FIXTURE_DATA)
-    assert result.exit_code == 0 and "valid (4 sources, 36 claims)" in result.output
+    assert result.exit_code == 0 and "valid (4 sources, 38 claims)" in result.output
 
 
 def test_claims_json_fields(fixture_store):

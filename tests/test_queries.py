@@ -144,11 +144,20 @@ def test_contradiction_groups(fixture_store):
     assert answers.contradictions(fixture_store, tolerance="400")["groups"][0]["kind"] != "fact"
 
 
+def test_prices_conflict_only_with_the_same_seller(fixture_store):
+    groups = answers.contradictions(fixture_store, kind="price")["groups"]
+    assert [sorted(c["value"] for c in g["claims"]) for g in groups] == [[10, 12]]
+    # the reseller's 14 is another market, not a contradiction of the lab's 10
+
+
 def test_audit_verdicts(fixture_store):
     items = {c["comparison"]: c for c in answers.audit(fixture_store)["comparisons"]}
     assert items["parity-article/cmp-text"]["verdict_same_source"] == "does not hold"
     assert items["parity-article/cmp-vision"]["verdict_all_sources"] == "holds"
-    assert items["parity-article/cmp-price"]["verdict_all_sources"] == "holds"
+    price = items["parity-article/cmp-price"]  # "20x cheaper": true of the lab's 10, not of 12 or 14
+    assert price["verdict_all_sources"] == "mixed"
+    assert {(p["right_value"], p["verdict"]) for p in price["other_sources"]} == {
+        (10, "holds"), (12, "does not hold"), (14, "does not hold")}
     # the article's 79.9 (one setting) and the lab's 85 (another) are set aside, not counted
     assert items["parity-article/cmp-text"]["set_aside_for_setting"] == 2
 
