@@ -91,7 +91,6 @@ KNOWN_GAPS = {
     "jina-embeddings-v3": {"weightsAvailable"},
     "kimi-k2.5": {"releaseDate"},
     "llava-1.5": {"licence"},
-    "mistral-7b-instruct-v0.3": {"releaseDate"},
     "o1": {"weightsAvailable", "licence"},
     "o3": {"weightsAvailable", "licence"},
     "text-embedding-3-large": {"weightsAvailable", "licence"},
