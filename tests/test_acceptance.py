@@ -80,7 +80,6 @@ KNOWN_GAPS = {
     "claude-sonnet-4.6": {"licence"},
     "gemini-1.5-pro": {"releaseDate", "weightsAvailable", "licence"},
     "gemini-3.1-pro": {"releaseDate", "licence"},
-    "glm-5": {"releaseDate"},
     "glm-5.2": {"developer", "releaseDate", "weightsAvailable", "licence"},
     "gpt-4": {"releaseDate", "weightsAvailable", "licence"},
     "gpt-4o": {"weightsAvailable", "licence"},
