@@ -89,7 +89,6 @@ KNOWN_GAPS = {
     "internvl3.5-8b": {"releaseDate"},
     "jina-embeddings-v3": {"weightsAvailable"},
     "kimi-k2.5": {"releaseDate"},
-    "llava-1.5": {"licence"},
     "o1": {"weightsAvailable", "licence"},
     "o3": {"weightsAvailable", "licence"},
     "text-embedding-3-large": {"weightsAvailable", "licence"},
