@@ -90,22 +90,25 @@ def make_handler(store: ox.Store, allow_service: bool = False) -> type[BaseHTTPR
         def _error(self, status: HTTPStatus, message: str) -> None:
             self._reply(status, (message + "\n").encode("utf-8"), "text/plain")
 
-        def do_GET(self) -> None:  # noqa: N802
-            """SPARQL protocol: query via GET."""
+        def _url_params(self) -> dict[str, list[str]] | None:
+            """The URL's query parameters, or None (after a 404) when the path is not /sparql."""
             url = urlsplit(self.path)
             if url.path != "/sparql":
                 self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
-                return
-            params = parse_qs(url.query)
-            self._answer(params.get("query", [None])[0], "update" in params, params)
+                return None
+            return parse_qs(url.query)
+
+        def do_GET(self) -> None:  # noqa: N802
+            """SPARQL protocol: query via GET."""
+            params = self._url_params()
+            if params is not None:
+                self._answer(params.get("query", [None])[0], "update" in params, params)
 
         def do_POST(self) -> None:  # noqa: N802
             """SPARQL protocol: query via POST (form or direct body); updates are refused."""
-            url = urlsplit(self.path)
-            if url.path != "/sparql":
-                self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
+            url_params = self._url_params()
+            if url_params is None:
                 return
-            url_params = parse_qs(url.query)
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY:
                 self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too large")
