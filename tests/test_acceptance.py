@@ -73,21 +73,13 @@ CORE_FACTS = ("developer", "releaseDate", "weightsAvailable", "licence")
 # test fails until the entry is removed. (See `kg query coverage --mentioned-in SEED`.)
 KNOWN_GAPS = {
     "chatgpt-4o-latest": {"weightsAvailable", "licence"},
-    "claude-3.5-sonnet": {"weightsAvailable", "licence"},
-    "claude-opus-4": {"weightsAvailable", "licence"},
     "gemini-1.5-pro": {"releaseDate", "weightsAvailable", "licence"},
-    "gemini-3.1-pro": {"releaseDate", "licence"},
     "glm-5.2": {"developer", "releaseDate", "weightsAvailable", "licence"},
-    "gpt-4": {"releaseDate", "weightsAvailable", "licence"},
-    "gpt-4o": {"weightsAvailable", "licence"},
     "gpt-5.2": {"weightsAvailable", "licence"},
     "internvl3-78b": {"licence"},
     "internvl3.5-8b": {"releaseDate"},
     "jina-embeddings-v3": {"weightsAvailable"},
     "kimi-k2.5": {"releaseDate"},
-    "o1": {"weightsAvailable", "licence"},
-    "o3": {"weightsAvailable", "licence"},
-    "text-embedding-3-large": {"weightsAvailable", "licence"},
 }
 
 
