@@ -74,12 +74,8 @@ CORE_FACTS = ("developer", "releaseDate", "weightsAvailable", "licence")
 KNOWN_GAPS = {
     "chatgpt-4o-latest": {"weightsAvailable", "licence"},
     "gemini-1.5-pro": {"releaseDate", "weightsAvailable", "licence"},
-    "glm-5.2": {"developer", "releaseDate", "weightsAvailable", "licence"},
+    "glm-5.2": {"releaseDate", "licence"},
     "gpt-5.2": {"weightsAvailable", "licence"},
-    "internvl3-78b": {"licence"},
-    "internvl3.5-8b": {"releaseDate"},
-    "jina-embeddings-v3": {"weightsAvailable"},
-    "kimi-k2.5": {"releaseDate"},
 }
 
 
