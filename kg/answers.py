@@ -39,6 +39,7 @@ def parity(store_dir: Path, **params: str) -> dict[str, Any]:
         {
             "benchmark": row["benchmarkLabel"],
             "benchmark_id": _slug(row["benchmark"]),
+            "split": row.get("split") or None,
             "category": row["categoryLabel"],
             "unit": row["unit"],
             "best_open": _side(row, "open"),
@@ -59,6 +60,11 @@ def parity(store_dir: Path, **params: str) -> dict[str, Any]:
     return {"parameters": params, "policy": policy, "benchmarks": benchmarks, "categories": rollup}
 
 
+def benchmark_label(item: dict[str, Any]) -> str:
+    """A parity row's benchmark, with its split in brackets when the row is one split."""
+    return f"{item['benchmark']} [{item['split']}]" if item.get("split") else item["benchmark"]
+
+
 def policy_line(result: dict[str, Any]) -> str:
     """The parity policy in one line, for the caption of a table."""
     return "policy: " + "; ".join(f"{name} = {value}" for name, value in result["policy"].items())
@@ -68,7 +74,8 @@ def parity_table(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Parity benchmarks flattened for tables and CSV."""
     flat = []
     for item in result["benchmarks"]:
-        row = {k: item[k] for k in ("category", "benchmark", "verdict", "gap", "ratio")}
+        row = {"category": item["category"], "benchmark": benchmark_label(item)}
+        row.update({k: item[k] for k in ("verdict", "gap", "ratio")})
         for side in ("open", "closed"):
             best = item[f"best_{side}"] or {}
             marks = ("~" if best.get("approximate") else "")

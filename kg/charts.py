@@ -8,6 +8,8 @@ No external program is needed: the SVG is written directly.
 from typing import Any
 from xml.sax.saxutils import escape
 
+from kg.answers import benchmark_label
+
 OPEN_COLOUR = "#1b7837"
 CLOSED_COLOUR = "#762a83"
 VERDICT_COLOUR = {"open leads": OPEN_COLOUR, "closed leads": CLOSED_COLOUR, "parity": "#555555"}
@@ -42,7 +44,7 @@ def _short(text: str, limit: int) -> str:
 
 def _row(item: dict[str, Any], y: float, category: str | None) -> list[str]:
     best_open, best_closed = item["best_open"], item["best_closed"]
-    parts = [_text(LABEL_WIDTH - 10, y + 4, _short(item["benchmark"], LABEL_CHARACTERS), anchor="end")]
+    parts = [_text(LABEL_WIDTH - 10, y + 4, _short(benchmark_label(item), LABEL_CHARACTERS), anchor="end")]
     if category:
         parts.append(_text(10, y + 4, category, size=10, colour="#888888", weight="bold"))
     parts.append(f'<line x1="{LABEL_WIDTH}" y1="{y:.1f}" x2="{LABEL_WIDTH + PLOT_WIDTH}" y2="{y:.1f}" '
@@ -97,7 +99,7 @@ def parity_svg(result: dict[str, Any], caption: str = "") -> str:
         parts.append(_text(10, y, "Other units (not on the percent axis):", size=11, weight="bold"))
         for item in others:
             y += 16
-            line = (f"{item['benchmark']} ({item['unit']}): {item['verdict']}; "
+            line = (f"{benchmark_label(item)} ({item['unit']}): {item['verdict']}; "
                     f"open {_side_label(item['best_open'])} / closed {_side_label(item['best_closed'])}")
             parts.append(_text(20, y, line, size=11, colour="#444444"))
     parts.append("</svg>")

@@ -20,19 +20,19 @@ def kg(*args: str):
 def test_build_prints_counts(tmp_path):
     result = kg("build", "--data", FIXTURE_DATA, "--store", tmp_path / "s")
     assert result.exit_code == 0, result.output
-    assert "4 sources, 38 claims" in result.output
+    assert "4 sources, 41 claims" in result.output
 
 
 def test_validate_ok():
     result = kg("validate", "--data", FIXTURE_DATA)
-    assert result.exit_code == 0 and "valid (4 sources, 38 claims)" in result.output
+    assert result.exit_code == 0 and "valid (4 sources, 41 claims)" in result.output
 
 
 def test_claims_json_fields(fixture_store):
     result = kg("claims", "--store", fixture_store, "--model", "open chat 70b", "-F", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert len(rows) == 10
+    assert len(rows) == 12
     for row in rows:
         assert {"subject", "mention", "property", "unit", "approximate", "setting", "source",
                 "source_date", "locator"} <= row.keys()
@@ -43,7 +43,7 @@ def test_claims_filters_and_csv(fixture_store):
     result = kg("claims", "--store", fixture_store, "--benchmark", "benchtext", "-F", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert {r["kind"] for r in rows} == {"score", "comparison"}
-    assert len([r for r in rows if r["kind"] == "score"]) == 4
+    assert len([r for r in rows if r["kind"] == "score"]) == 5
 
 
 def test_unknown_name_suggests_closest(fixture_store):
@@ -178,19 +178,21 @@ def test_query_parity_svg_chart(fixture_store):
     assert result.exit_code == 0, result.output
     document = parseString(result.stdout)
     texts = " ".join(node.firstChild.data for node in document.getElementsByTagName("text") if node.firstChild)
-    assert {"BenchText", "BenchCode", "BenchVision"} <= set(texts.split())
+    assert {"BenchText", "BenchCode", "BenchVision", "BenchErrors"} <= set(texts.split())
+    assert "BenchText [easy subset]" in texts and "splits = separate" in texts
     assert "tools = without" in texts and "open leads (+2)" in texts
-    # one dot per side for each of the three percent benchmarks
-    assert len(document.getElementsByTagName("circle")) == 6
+    # one dot per side for the four percent benchmarks with both sides, one for the open-only split
+    assert len(document.getElementsByTagName("circle")) == 9
 
 
 def test_parity_chart_lists_other_units_under_the_axis(fixture_store):
     from kg import answers, charts
 
     result = answers.parity(fixture_store)
+    every_dot = charts.parity_svg(result).count("<circle")
     result["benchmarks"][0]["unit"] = "elo"
     svg = charts.parity_svg(result)
-    assert svg.count("<circle") == 4 and "(elo)" in svg
+    assert svg.count("<circle") == every_dot - 2 and "(elo)" in svg
 
 
 def test_svg_is_refused_for_table_only_questions(fixture_store):

@@ -74,15 +74,16 @@ def test_unknown_parameter_is_refused(fixture_store):
 
 def test_parity_verdicts_and_as_of(fixture_store):
     result = answers.parity(fixture_store)
-    verdicts = {b["benchmark"]: b["verdict"] for b in result["benchmarks"]}
-    assert verdicts == {"BenchText": "closed leads", "BenchCode": "closed leads", "BenchVision": "closed leads"}
+    verdicts = {answers.benchmark_label(b): b["verdict"] for b in result["benchmarks"]}
+    assert verdicts == {"BenchText": "closed leads", "BenchText [easy subset]": "no closed data",
+                        "BenchCode": "closed leads", "BenchVision": "closed leads", "BenchErrors": "open leads"}
     vision = next(b for b in result["benchmarks"] if b["benchmark"] == "BenchVision")
     assert vision["best_closed"]["model"] == "Closed Mini" and vision["gap"] == -4
     early = answers.parity(fixture_store, asOf="2025-01-31")
     early_verdicts = {b["benchmark"]: b["verdict"] for b in early["benchmarks"]}
     assert early_verdicts["BenchVision"] == "no open data"
     loose = answers.parity(fixture_store, threshold="6")
-    assert {b["verdict"] for b in loose["benchmarks"] if b["benchmark"] == "BenchText"} == {"parity"}
+    assert {b["verdict"] for b in loose["benchmarks"] if answers.benchmark_label(b) == "BenchText"} == {"parity"}
 
 
 def test_parity_setting_policy(fixture_store):
@@ -158,8 +159,9 @@ def test_audit_verdicts(fixture_store):
     assert price["verdict_all_sources"] == "mixed"
     assert {(p["right_value"], p["verdict"]) for p in price["other_sources"]} == {
         (10, "holds"), (12, "does not hold"), (14, "does not hold")}
-    # the article's 79.9 (one setting) and the lab's 85 (another) are set aside, not counted
-    assert items["parity-article/cmp-text"]["set_aside_for_setting"] == 2
+    # the article's 79.9 (one setting) and the lab's 85 (another) are set aside, not counted, and so is
+    # the easy-subset 90 against both numbers for Closed Pro
+    assert items["parity-article/cmp-text"]["set_aside_for_setting"] == 4
 
 
 def test_coverage_mentioned_in_keeps_only_that_sources_models(fixture_store):
@@ -167,3 +169,24 @@ def test_coverage_mentioned_in_keeps_only_that_sources_models(fixture_store):
     named, _ = run_canned(fixture_store, "coverage", {"mentionedIn": "closed-lab-post"})
     assert {r["modelLabel"] for r in named} == {"Closed Pro", "Closed Mini"}
     assert len(every) > len(named)
+
+
+def test_parity_compares_split_by_split_unless_pooled(fixture_store):
+    separate = answers.parity(fixture_store)
+    text_rows = [b for b in separate["benchmarks"] if b["benchmark"] == "BenchText"]
+    assert {b["split"] for b in text_rows} == {None, "easy subset"}
+    whole = next(b for b in text_rows if b["split"] is None)
+    assert whole["best_open"]["value"] == 80 and whole["verdict"] == "closed leads"
+    pooled = answers.parity(fixture_store, splits="pooled")
+    text_pooled = [b for b in pooled["benchmarks"] if b["benchmark"] == "BenchText"]
+    # pooled, the easy-subset 90 beats the full-set 85: the comparison the default refuses to make
+    assert len(text_pooled) == 1 and text_pooled[0]["best_open"]["value"] == 90
+    assert text_pooled[0]["verdict"] == "open leads" and pooled["policy"]["splits"] == "pooled"
+
+
+def test_lower_is_better_benchmarks_count_the_lower_score_as_reached(fixture_store):
+    rows, _ = run_canned(fixture_store, "lag", {"benchmark": "bench-errors"})
+    assert [(r["closedValue"], r["openModelLabel"], r["openValue"], r["status"]) for r in rows] == [
+        (12, "Open-Chat-70B", 10, "reached")]
+    parity_rows, _ = run_canned(fixture_store, "parity", {"benchmark": "bench-errors"})
+    assert [(r["gap"], r["verdict"]) for r in parity_rows] == [(2, "open leads")]
