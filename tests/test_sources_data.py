@@ -67,3 +67,18 @@ def test_price_import_is_current(tmp_path):
         pytest.skip(f"installed genai-prices differs from the committed {committed[-1].name}")
     assert out.read_text() == committed[-1].read_text(), "prices are stale: run `kg import-prices`"
     assert count > 100
+
+
+def test_price_reimport_on_a_later_day_changes_nothing(tmp_path):
+    pytest.importorskip("genai_prices")
+    from kg.prices import import_prices
+
+    data_copy = tmp_path / "data"
+    shutil.copytree(REAL_DATA, data_copy)
+    for path in (data_copy / "prices").glob("*.yaml"):
+        path.unlink()
+    out, _ = import_prices(data_copy, today=dt.date(2026, 1, 2))
+    first = out.read_text()
+    again, _ = import_prices(data_copy, today=dt.date(2026, 3, 4))
+    assert again == out and again.read_text() == first
+    assert yaml.safe_load(first)["source"]["date"] == "2026-01-02"
