@@ -28,6 +28,7 @@ def _side(row: dict[str, Any], side: str) -> dict[str, Any] | None:
         "source": row[f"{side}SourceTitle"],
         "source_date": row[f"{side}Date"],
         "locator": row[f"{side}Locator"],
+        "setting": row.get(f"{side}Setting") or None,
         "claim": row[f"{side}Claim"].rsplit("/claim/", 1)[-1],
     }
 

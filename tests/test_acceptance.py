@@ -91,3 +91,14 @@ def test_seed_models_have_first_party_core_facts(real_store):
             if gaps:
                 missing[row["model"].rsplit("/", 1)[-1]] = gaps
     assert missing == KNOWN_GAPS
+
+
+def test_hle_parity_without_tools_uses_only_scores_stated_to_be_without_tools(real_store):
+    from kg import answers
+
+    result = answers.parity(real_store, benchmark="humanitys-last-exam", tools="stated-without")
+    compared = [b for b in result["benchmarks"] if b["best_open"] and b["best_closed"]]
+    assert compared, "HLE should have open and closed scores stated to be without tools"
+    for item in compared:
+        for side in ("best_open", "best_closed"):
+            assert "tools=False" in item[side]["setting"], (item["split"], item[side])

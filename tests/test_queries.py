@@ -190,3 +190,18 @@ def test_lower_is_better_benchmarks_count_the_lower_score_as_reached(fixture_sto
         (12, "Open-Chat-70B", 10, "reached")]
     parity_rows, _ = run_canned(fixture_store, "parity", {"benchmark": "bench-errors"})
     assert [(r["gap"], r["verdict"]) for r in parity_rows] == [(2, "open leads")]
+
+
+def test_stated_without_tools_leaves_out_scores_that_say_nothing_about_tools(fixture_store):
+    # no fixture score states that it ran without tools: "without" keeps them, "stated-without" does not
+    without = answers.parity(fixture_store, tools="without")
+    assert any(b["best_open"] and b["best_closed"] for b in without["benchmarks"])
+    stated = answers.parity(fixture_store, tools="stated-without")
+    assert not any(b["best_open"] or b["best_closed"] for b in stated["benchmarks"])
+
+
+def test_parity_reports_the_setting_of_each_best_score(fixture_store):
+    items = {answers.benchmark_label(b): b for b in answers.parity(fixture_store)["benchmarks"]}
+    assert items["BenchVision"]["best_closed"]["setting"] == "tools=True"
+    assert items["BenchText [easy subset]"]["best_open"]["setting"] == "split=easy subset"
+    assert items["BenchErrors"]["best_open"]["setting"] is None
