@@ -91,6 +91,7 @@ class PK(DefinedNamespace):
     consensusAt: URIRef
     withTools: URIRef
     split: URIRef
+    snapshot: URIRef
     settingNote: URIRef
     # price claims
     provider: URIRef

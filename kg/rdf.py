@@ -182,6 +182,7 @@ def _setting(graph: Graph, node: URIRef, setting: Setting) -> None:
     _optional(graph, node, PK.consensusAt, setting.consensus_at)
     _optional(graph, node, PK.withTools, setting.tools)
     _optional(graph, node, PK.split, setting.split)
+    _optional(graph, node, PK.snapshot, setting.snapshot)
     _optional(graph, node, PK.settingNote, setting.note)
 
 

@@ -211,6 +211,12 @@ class Setting(Record):
         "benchmark itself does not provide; null when the source does not say.",
     )
     split: str | None = Field(default=None, description="Split, subset or variant evaluated.")
+    snapshot: str | None = Field(
+        default=None,
+        description="Dated version of the model that was evaluated, as the lab's own model id "
+        "(gpt-4o-2024-08-06, claude-3-5-sonnet-20241022), when the source names one; scores of "
+        "different snapshots of one model are not contradictions.",
+    )
     note: str | None = Field(default=None, description="Any other condition, in our words.")
 
     def key(self) -> str:

@@ -45,6 +45,18 @@ def test_contradiction_deepseek_v3_405b_against_671b(real_store):
     assert "DeepSeek" in values[671]
 
 
+def test_scores_of_different_snapshots_are_not_contradictions(real_store):
+    groups = answers.contradictions(real_store, model="GPT-4o", kind="score")["groups"]
+    math = next(g for g in groups if g["property"] == "MATH")
+    by_value = {c["value"]: c["claim"] for c in math["claims"]}
+    pair = {by_value[76.6], by_value[68.5]}  # gpt-4o-2024-05-13 against gpt-4o-2024-11-20
+    verdicts = {p["verdict"] for p in math["pairs"] if {p["a"], p["b"]} == pair}
+    assert verdicts == {"explained by setting"}
+    # one snapshot (2024-05-13) scored 49.9 and 53.6 on GPQA by two README versions: still a conflict
+    gpqa = next(g for g in groups if g["property"] == "GPQA")
+    assert gpqa["verdict"] == "conflict"
+
+
 def test_audit_seed_003_qwen_humaneval_claim_does_not_hold(real_store):
     comparisons = answers.audit(real_store, source="seed-003-open-source-llms-2026")["comparisons"]
     claim = [c for c in comparisons
