@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from kg.canned import run_canned
+from kg.canned import ParameterError, run_canned
 from kg.queries import canned_query
 
 
@@ -59,6 +59,40 @@ def parity(store_dir: Path, **params: str) -> dict[str, Any]:
     policy = {param.name: params.get(param.name, param.default)
               for param in canned_query("parity").params}
     return {"parameters": params, "policy": policy, "benchmarks": benchmarks, "categories": rollup}
+
+
+def _best_models(item: dict[str, Any]) -> tuple[tuple[Any, Any] | None, ...]:
+    """(model, value) of each side's best score: what a reader of the trend sees change."""
+    return tuple((best["id"], best["value"]) if (best := item[side]) else None
+                 for side in ("best_open", "best_closed"))
+
+
+def parity_trend(store_dir: Path, **params: str) -> dict[str, Any]:
+    """The parity answer for one benchmark as of every day its evidence changed.
+
+    A point is kept when the best open or the best closed model or value of a split differs from
+    the previous point of that split; each point is the parity item as of that day.
+    """
+    if not params.get("benchmark"):
+        raise ParameterError("trend needs a benchmark: kg query trend --benchmark NAME")
+    rows, _ = run_canned(store_dir, "trend", params)
+    points: list[dict[str, Any]] = []
+    last: dict[str | None, tuple[tuple[Any, Any] | None, ...]] = {}
+    for day in sorted({row["date"] for row in rows if row["date"]}):
+        for item in parity(store_dir, asOf=day, **params)["benchmarks"]:
+            best = _best_models(item)
+            if best != (None, None) and last.get(item["split"]) != best:
+                last[item["split"]] = best
+                points.append({"date": day, **item})
+    policy = {param.name: params.get(param.name, param.default)
+              for param in canned_query("trend").params}
+    return {"parameters": params, "policy": policy, "points": points}
+
+
+def trend_table(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Trend points flattened for tables and CSV: one row per day and split."""
+    rows = parity_table({"benchmarks": result["points"]})
+    return [{"date": point["date"], **row} for point, row in zip(result["points"], rows, strict=True)]
 
 
 def benchmark_label(item: dict[str, Any]) -> str:

@@ -219,6 +219,13 @@ def _render_query(name: str, store_dir: Path, positional: str | None, params: di
         if fmt == "table":
             err.print(answers.policy_line(result), highlight=False, soft_wrap=True)
         return _rows_or_json(result, answers.parity_table(result), fmt)
+    if name == "trend":
+        result = answers.parity_trend(store_dir, **params)
+        if fmt == "svg":
+            return charts.trend_svg(result, answers.policy_line(result))
+        if fmt == "table":
+            err.print(answers.policy_line(result), highlight=False, soft_wrap=True)
+        return _rows_or_json(result, answers.trend_table(result), fmt)
     if name == "contradictions":
         result = answers.contradictions(store_dir, **params)
         return _rows_or_json(result, answers.contradictions_table(result), fmt)
@@ -233,7 +240,7 @@ def _rows_or_json(result: object, rows: list[dict], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(result, indent=2, ensure_ascii=False, default=str)
     if fmt in ("tree", "dot", "mermaid", "svg"):
-        raise ParameterError(f"-F {fmt} is for lineage{' and parity' if fmt == 'svg' else ''} only")
+        raise ParameterError(f"-F {fmt} is for lineage{', parity and trend' if fmt == 'svg' else ''} only")
     return render_rows(rows, Format(fmt))
 
 
@@ -248,7 +255,7 @@ def query_command(
     fmt: Annotated[str, typer.Option("--format", "-F", help=f"One of {', '.join(QUERY_FORMATS)}.")] = "table",
     list_queries: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
 ) -> None:
-    """Answer a canned question: parity, lineage MODEL, contradictions, audit, lag, claims.
+    """Answer a canned question: parity, trend, lineage MODEL, contradictions, audit, lag, claims.
 
     Parameters are the query's own options (e.g. --as-of 2026-03-02); `kg query NAME --help-params`
     lists them. Values are bound to the query, never pasted into it.

@@ -20,12 +20,12 @@ def kg(*args: str):
 def test_build_prints_counts(tmp_path):
     result = kg("build", "--data", FIXTURE_DATA, "--store", tmp_path / "s")
     assert result.exit_code == 0, result.output
-    assert "4 sources, 41 claims" in result.output
+    assert "4 sources, 42 claims" in result.output
 
 
 def test_validate_ok():
     result = kg("validate", "--data", FIXTURE_DATA)
-    assert result.exit_code == 0 and "valid (4 sources, 41 claims)" in result.output
+    assert result.exit_code == 0 and "valid (4 sources, 42 claims)" in result.output
 
 
 def test_claims_json_fields(fixture_store):
@@ -185,6 +185,23 @@ def test_query_parity_svg_chart(fixture_store):
     assert len(document.getElementsByTagName("circle")) == 9
 
 
+def test_query_trend_table_csv_and_svg(fixture_store):
+    from xml.dom.minidom import parseString
+
+    result = kg("query", "trend", "--store", fixture_store, "--benchmark", "benchvision", "-F", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["date"], r["verdict"]) for r in rows] == [("2024-06-01", "no open data"),
+                                                         ("2025-03-31", "closed leads")]
+    chart = kg("query", "trend", "--store", fixture_store, "--benchmark", "benchvision", "-F", "svg")
+    document = parseString(chart.stdout)
+    # a dot per day and side that has a score: closed on both days, open from March
+    assert len(document.getElementsByTagName("circle")) == 3
+    assert "closed leads (-4)" in chart.stdout and "benchmark = benchvision" in chart.stdout
+    missing = kg("query", "trend", "--store", fixture_store)
+    assert missing.exit_code == 2 and "--benchmark" in missing.output
+
+
 def test_parity_chart_lists_other_units_under_the_axis(fixture_store):
     from kg import answers, charts
 
@@ -197,4 +214,4 @@ def test_parity_chart_lists_other_units_under_the_axis(fixture_store):
 
 def test_svg_is_refused_for_table_only_questions(fixture_store):
     result = kg("query", "coverage", "--store", fixture_store, "-F", "svg")
-    assert result.exit_code == 2 and "lineage and parity" in result.output
+    assert result.exit_code == 2 and "lineage, parity and trend" in result.output
