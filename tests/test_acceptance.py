@@ -85,9 +85,7 @@ CORE_FACTS = ("developer", "releaseDate", "weightsAvailable", "licence")
 # test fails until the entry is removed. (See `kg query coverage --mentioned-in SEED`.)
 KNOWN_GAPS = {
     "chatgpt-4o-latest": {"weightsAvailable", "licence"},
-    "gemini-1.5-pro": {"releaseDate", "weightsAvailable", "licence"},
     "glm-5.2": {"releaseDate", "licence"},
-    "gpt-5.2": {"weightsAvailable", "licence"},
 }
 
 
