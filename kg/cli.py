@@ -196,6 +196,14 @@ def _parse_query_options(name: str, args: list[str]) -> tuple[str | None, dict[s
     return positional, params
 
 
+# Questions answered under a stated policy: (answer, table rows, SVG chart); the policy is
+# printed on stderr above a table and written into the chart's caption.
+POLICY_QUESTIONS = {
+    "parity": (answers.parity, answers.parity_table, charts.parity_svg),
+    "trend": (answers.parity_trend, answers.trend_table, charts.trend_svg),
+}
+
+
 def _render_query(name: str, store_dir: Path, positional: str | None, params: dict[str, str],
                   fmt: str) -> str:
     """Run one canned question and render it in the chosen format."""
@@ -212,20 +220,14 @@ def _render_query(name: str, store_dir: Path, positional: str | None, params: di
         return _rows_or_json(result, result["edges"], fmt)
     if positional is not None:
         raise ParameterError(f"'{name}' takes no positional argument (got '{positional}')")
-    if name == "parity":
-        result = answers.parity(store_dir, **params)
+    if name in POLICY_QUESTIONS:
+        answer, table, chart = POLICY_QUESTIONS[name]
+        result = answer(store_dir, **params)
         if fmt == "svg":
-            return charts.parity_svg(result, answers.policy_line(result))
+            return chart(result, answers.policy_line(result))
         if fmt == "table":
             err.print(answers.policy_line(result), highlight=False, soft_wrap=True)
-        return _rows_or_json(result, answers.parity_table(result), fmt)
-    if name == "trend":
-        result = answers.parity_trend(store_dir, **params)
-        if fmt == "svg":
-            return charts.trend_svg(result, answers.policy_line(result))
-        if fmt == "table":
-            err.print(answers.policy_line(result), highlight=False, soft_wrap=True)
-        return _rows_or_json(result, answers.trend_table(result), fmt)
+        return _rows_or_json(result, table(result), fmt)
     if name == "contradictions":
         result = answers.contradictions(store_dir, **params)
         return _rows_or_json(result, answers.contradictions_table(result), fmt)
