@@ -247,3 +247,13 @@ def test_trend_keeps_the_days_the_best_scores_changed(fixture_store):
 def test_trend_needs_a_benchmark(fixture_store):
     with pytest.raises(ParameterError, match="--benchmark"):
         answers.parity_trend(fixture_store)
+
+
+def test_subjects_models_leaves_out_family_level_scores(fixture_store):
+    def best_closed(**params):
+        result = answers.parity(fixture_store, attempts="single", **params)
+        return next(b for b in result["benchmarks"] if b["benchmark"] == "BenchCode")["best_closed"]
+
+    assert (best_closed()["model"], best_closed()["family_level"]) == ("Closed Family", True)
+    named = best_closed(subjects="models")
+    assert (named["model"], named["value"], named["family_level"]) == ("Closed Pro", 72, False)
