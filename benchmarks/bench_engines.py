@@ -6,12 +6,12 @@ Prints ratios (the machines are shared and noisy: compare within one run, not ac
 
 import argparse
 import multiprocessing as mp
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from rdflib import Dataset, URIRef
+from timing import median_seconds
 
 from kg.canned import bind_parameters
 from kg.integrity import check_tree
@@ -26,15 +26,6 @@ from kg.validation import shacl_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = {"lineage": {"model": "InternVL3-78B"}}
-
-
-def _timed(function, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def _rdflib_run(text: str, bindings: dict, seconds_out: mp.Queue) -> None:
@@ -69,7 +60,7 @@ def main() -> None:
     parser.add_argument("--rdflib-timeout", type=float, default=60)
     args = parser.parse_args()
     store = Path(tempfile.mkdtemp()) / "store"
-    build_seconds = _timed(lambda: build(ROOT / "data", store), 1)
+    build_seconds = median_seconds(lambda: build(ROOT / "data", store), 1)
 
     tree = load_tree(ROOT / "data")
     stages = {
@@ -84,7 +75,7 @@ def main() -> None:
     stages["SHACL"] = lambda: shacl_problems(combined, {})
     print(f"build of data/ ({len(combined)} data triples): {build_seconds:.2f} s in all")
     print("| build stage | share of the stages |\n|---|---|")
-    stage_seconds = {name: _timed(fn, 1) for name, fn in stages.items()}
+    stage_seconds = {name: median_seconds(fn, 1) for name, fn in stages.items()}
     total = sum(stage_seconds.values())
     for name, seconds in stage_seconds.items():
         print(f"| {name} | {seconds / total:.0%} |")
@@ -94,7 +85,8 @@ def main() -> None:
         names = name_index(opened)
         for name, canned in canned_queries().items():
             bindings, _ = bind_parameters(canned, PARAMS.get(name, {}), names)
-            ox_seconds = _timed(lambda c=canned, b=bindings: list(query(opened, c.text, b)), args.repeat)
+            ox_seconds = median_seconds(lambda c=canned, b=bindings: list(query(opened, c.text, b)),
+                                        args.repeat)
             rd_seconds = rdflib_seconds(canned.text, bindings, args.rdflib_timeout)
             ratio = (f"{rd_seconds / ox_seconds:.0f}x" if rd_seconds is not None
                      else f"> {args.rdflib_timeout / ox_seconds:.0f}x (rdflib did not finish in "

@@ -7,21 +7,12 @@ answers; the ratio shows whether it is.
 """
 
 import argparse
-import statistics
-import time
 from pathlib import Path
+
+from timing import median_seconds
 
 from kg import answers
 from kg.canned import run_canned
-
-
-def _median_seconds(repeat: int, work) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -32,8 +23,8 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=Path(".paritykg/store"))
     args = parser.parse_args()
     days = {row["date"] for row in run_canned(args.store, "trend", {"benchmark": args.benchmark})[0]}
-    parity = _median_seconds(args.repeat, lambda: answers.parity(args.store, benchmark=args.benchmark))
-    trend = _median_seconds(args.repeat, lambda: answers.parity_trend(args.store, benchmark=args.benchmark))
+    parity = median_seconds(lambda: answers.parity(args.store, benchmark=args.benchmark), args.repeat)
+    trend = median_seconds(lambda: answers.parity_trend(args.store, benchmark=args.benchmark), args.repeat)
     print(f"{args.benchmark}: {len(days)} change points")
     print(f"trend / one parity answer: {trend / parity:.1f}x (median of {args.repeat})")
 
