@@ -33,6 +33,11 @@ def _side(row: dict[str, Any], side: str) -> dict[str, Any] | None:
     }
 
 
+def _policy(name: str, params: dict[str, str]) -> dict[str, str]:
+    """Every parameter of a canned question with the value in effect (given, else its default)."""
+    return {param.name: params.get(param.name, param.default) for param in canned_query(name).params}
+
+
 def parity(store_dir: Path, **params: str) -> dict[str, Any]:
     """Best open vs best closed per benchmark, rolled up per category."""
     rows, _ = run_canned(store_dir, "parity", params)
@@ -56,9 +61,8 @@ def parity(store_dir: Path, **params: str) -> dict[str, Any]:
         categories[item["category"]][item["verdict"]] += 1
     rollup = [{"category": name, **dict(sorted(counts.items()))}
               for name, counts in sorted(categories.items())]
-    policy = {param.name: params.get(param.name, param.default)
-              for param in canned_query("parity").params}
-    return {"parameters": params, "policy": policy, "benchmarks": benchmarks, "categories": rollup}
+    return {"parameters": params, "policy": _policy("parity", params), "benchmarks": benchmarks,
+            "categories": rollup}
 
 
 def _best_models(item: dict[str, Any]) -> tuple[tuple[Any, Any] | None, ...]:
@@ -84,9 +88,7 @@ def parity_trend(store_dir: Path, **params: str) -> dict[str, Any]:
             if best != (None, None) and last.get(item["split"]) != best:
                 last[item["split"]] = best
                 points.append({"date": day, **item})
-    policy = {param.name: params.get(param.name, param.default)
-              for param in canned_query("trend").params}
-    return {"parameters": params, "policy": policy, "points": points}
+    return {"parameters": params, "policy": _policy("trend", params), "points": points}
 
 
 def trend_table(result: dict[str, Any]) -> list[dict[str, Any]]:
