@@ -1,5 +1,6 @@
 """Running canned queries: parameters checked, resolved and bound, never pasted into text."""
 
+import calendar
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
@@ -44,6 +45,49 @@ def _concept(value: str, concepts, what: str) -> str:
     raise ParameterError(f"'{value}' is not a {what}; use one of: {allowed}")
 
 
+PARAMETER_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def as_of_day(value: str, option: str) -> str:
+    """A date parameter as the day it means: YYYY-MM-DD itself, YYYY-MM and YYYY their last day.
+
+    Only these three forms are accepted (not ISO basic ``20260302``, not times), so a value is
+    never silently read as something else.
+    """
+    match = PARAMETER_DATE.match(value.strip())
+    problem = f"{option} needs a date as YYYY-MM-DD, YYYY-MM or YYYY, not '{value}'"
+    if not match:
+        raise ParameterError(problem)
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    try:
+        if day:
+            return dt.date(int(year), int(month), int(day)).isoformat()
+        last_month = int(month) if month else 12
+        last = calendar.monthrange(int(year), last_month)[1]
+        return dt.date(int(year), last_month, last).isoformat()
+    except (ValueError, calendar.IllegalMonthError) as exc:
+        raise ParameterError(f"{problem} ({exc})") from exc
+
+
+def finite_number(value: str, option: str) -> Decimal:
+    """A number parameter: finite and not negative (every number parameter is a slack)."""
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation as exc:
+        raise ParameterError(f"{option} needs a number (e.g. 0.5), not '{value}'") from exc
+    if not number.is_finite() or number < 0:
+        raise ParameterError(f"{option} needs a finite number of 0 or more, not '{value}'")
+    return number
+
+
+def positive_count(value: str, option: str) -> int:
+    """A count parameter: a whole number of 1 or more, written in digits."""
+    text = value.strip()
+    if not text.isdigit() or int(text) < 1 or len(text) > 9:
+        raise ParameterError(f"{option} needs a whole number of 1 or more, not '{value}'")
+    return int(text)
+
+
 def convert(param: Parameter, value: str, names: NameIndex) -> Any:
     """A command-line string as the RDF term (or Python value) the parameter takes."""
     if param.choices:
@@ -52,16 +96,11 @@ def convert(param: Parameter, value: str, names: NameIndex) -> Any:
                 f"{param.option} must be one of {', '.join(param.choices)}, not '{value}'")
         return Literal(value)
     if param.kind == "date":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise ParameterError(f"{param.option} needs a date as YYYY-MM-DD, not '{value}'") from exc
-        return Literal(value, datatype=XSD.date)
+        return Literal(as_of_day(value, param.option), datatype=XSD.date)
     if param.kind == "number":
-        try:
-            return Literal(Decimal(value), datatype=XSD.decimal)
-        except InvalidOperation as exc:
-            raise ParameterError(f"{param.option} needs a number, not '{value}'") from exc
+        return Literal(finite_number(value, param.option), datatype=XSD.decimal)
+    if param.kind == "count":
+        return Literal(positive_count(value, param.option), datatype=XSD.integer)
     if param.kind == "category":
         return value_iri("category", _concept(value, CATEGORIES, "benchmark category"))
     if param.kind == "relation":

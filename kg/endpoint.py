@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from kg.sparql import QueryRefused, check_read_only
+from kg.sparql import QueryRefused, QuerySyntaxError, check_read_only
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -133,7 +133,8 @@ def make_handler(store: ox.Store, allow_service: bool = False) -> type[BaseHTTPR
             try:
                 check_read_only(text, allow_service)
             except QueryRefused as exc:
-                self._error(HTTPStatus.FORBIDDEN, str(exc))
+                status = HTTPStatus.BAD_REQUEST if isinstance(exc, QuerySyntaxError) else HTTPStatus.FORBIDDEN
+                self._error(status, str(exc))
                 return
             try:
                 dataset = dataset_arguments(params)

@@ -30,6 +30,6 @@ class DataError(Exception):
 def display_path(path: Path) -> str:
     """A path as a user should see it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except (ValueError, OSError):
         return str(path)

@@ -29,9 +29,9 @@ def _leading(item: dict, keys: tuple[str, ...]) -> dict:
     return {**{k: item[k] for k in keys if k in item}, **{k: v for k, v in item.items() if k not in keys}}
 
 
-def canonical_form(path: Path, reference: bool) -> str:
+def canonical_form(path: Path, reference: bool, root: Path | None = None) -> str:
     """The canonical text of one data file (it must already be valid)."""
-    loaded = load_reference_file(path) if reference else load_source_file(path)
+    loaded = load_reference_file(path, root) if reference else load_source_file(path, root)
     return canonical_text(loaded.record)
 
 
@@ -40,7 +40,7 @@ def lint_tree(data_dir: Path, write: bool = True) -> list[Path]:
     references, sources = data_files(data_dir)
     changed = []
     for path, is_reference in [*((p, True) for p in references), *((p, False) for p in sources)]:
-        text = canonical_form(path, is_reference)
+        text = canonical_form(path, is_reference, data_dir)
         if path.read_text(encoding="utf-8") != text:
             changed.append(path)
             if write:

@@ -1,6 +1,7 @@
 """Reading the data tree: YAML files into pydantic records, with curator-friendly errors."""
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from kg.errors import DataError, Problem, display_path
 from kg.records import DATE_PATTERN, SLUG_PATTERN, ReferenceFile, SourceFile
+from kg.strict_yaml import SINGULAR, Limits, YamlRefused, parse_data_yaml
 
 REFERENCE_DIR = "reference"
 SOURCE_DIRS = ("sources", "prices")
@@ -39,30 +41,52 @@ class DataTree:
     sources: list[LoadedSource] = field(default_factory=list)
 
 
-class _TextDateLoader(yaml.SafeLoader):
-    """A safe YAML loader that leaves dates as text: pydantic checks them, with a clear error."""
-
-
-_TextDateLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse one YAML file; malformed or empty files raise ``DataError`` naming the file."""
-    name = display_path(path)
+def _regular_file_problem(path: Path, root: Path | None) -> str | None:
+    """Why ``path`` must not be read as a data file (a loop, outside the tree, not a file), or None."""
     try:
-        text = path.read_text(encoding="utf-8")
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        return f"cannot be followed ({exc.strerror or exc})" if isinstance(exc, OSError) else \
+            "is a symbolic link loop"
+    if root is not None and not target.is_relative_to(root.resolve()):
+        return f"is a symbolic link to {target}, outside the data tree; copy the file in instead"
+    mode = target.stat().st_mode
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a directory, FIFO or device); data files are plain files"
+    return None
+
+
+def read_yaml(path: Path, root: Path | None = None) -> Any:
+    """Parse one data file strictly and within limits; any problem raises ``DataError`` naming it.
+
+    ``root`` is the data tree the file belongs to: a symbolic link leading out of it is refused.
+    """
+    name = display_path(path)
+    limits = Limits.from_environment()
+    refused = _regular_file_problem(path, root)
+    if refused:
+        raise DataError([Problem(name, "file", refused)])
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
+        if len(raw) > limits.max_bytes:
+            raise DataError([Problem(name, "file", (
+                f"is larger than the limit of {limits.max_bytes // (1024 * 1024)} MiB "
+                "(PARITYKG_MAX_FILE_MB); split the source or raise the limit"))])
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError([Problem(name, "file", f"cannot be read ({exc})")]) from exc
     try:
-        data = yaml.load(text, Loader=_TextDateLoader)  # noqa: S506 (a SafeLoader)
+        data = parse_data_yaml(text, limits)
+    except YamlRefused as exc:
+        raise DataError([Problem(name, exc.record, exc.rule)]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
         reason = getattr(exc, "problem", None) or str(exc)
         raise DataError([Problem(name, where, f"is not valid YAML: {reason}")]) from exc
+    except RecursionError as exc:
+        raise DataError([Problem(name, "file", "is nested too deeply to read")]) from exc
     if data is None:
         raise DataError([Problem(name, "file", "is empty: a data file needs at least one record")])
     if not isinstance(data, dict):
@@ -79,9 +103,7 @@ def _record_label(data: Any, loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]
         items = data.get(section) if isinstance(data, dict) else None
         item = items[index] if isinstance(items, list) and index < len(items) else None
         ident = item.get("id") if isinstance(item, dict) else None
-        singular = {"claims": "claim", "labs": "lab", "families": "family", "models": "model",
-                    "cohorts": "cohort", "benchmarks": "benchmark", "licences": "licence",
-                    "propositions": "proposition"}.get(str(section), str(section))
+        singular = SINGULAR.get(str(section), str(section))
         label = f"{singular} '{ident}'" if ident else f"{singular} #{index + 1}"
         rest = loc[2:]
         if item is not None and isinstance(item, dict) and rest and rest[0] == item.get("kind"):
@@ -133,7 +155,7 @@ def parse_records(path: Path, data: Any, model: type[BaseModel]) -> Any:
         seen: set[tuple[str, tuple[Any, ...]]] = set()
         for error in exc.errors():
             label, rest = _record_label(data, tuple(error["loc"]))
-            rest = tuple(p for p in rest if not _UNION_MEMBER.match(str(p)))
+            rest = rest[:1] + tuple(p for p in rest[1:] if not _UNION_MEMBER.match(str(p)))
             if (label, rest) in seen:
                 continue  # one message per key, not one per member of a type union
             seen.add((label, rest))
@@ -141,14 +163,14 @@ def parse_records(path: Path, data: Any, model: type[BaseModel]) -> Any:
         raise DataError(problems) from exc
 
 
-def load_source_file(path: Path) -> LoadedSource:
-    """Read and shape-check one source file."""
-    return LoadedSource(path, parse_records(path, read_yaml(path), SourceFile))
+def load_source_file(path: Path, root: Path | None = None) -> LoadedSource:
+    """Read and shape-check one source file (of the data tree ``root``, if it belongs to one)."""
+    return LoadedSource(path, parse_records(path, read_yaml(path, root), SourceFile))
 
 
-def load_reference_file(path: Path) -> LoadedReference:
-    """Read and shape-check one reference file."""
-    return LoadedReference(path, parse_records(path, read_yaml(path), ReferenceFile))
+def load_reference_file(path: Path, root: Path | None = None) -> LoadedReference:
+    """Read and shape-check one reference file (of the data tree ``root``)."""
+    return LoadedReference(path, parse_records(path, read_yaml(path, root), ReferenceFile))
 
 
 def data_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
@@ -171,12 +193,12 @@ def load_tree(data_dir: Path) -> DataTree:
     problems: list[Problem] = []
     for path in reference_paths:
         try:
-            tree.references.append(load_reference_file(path))
+            tree.references.append(load_reference_file(path, data_dir))
         except DataError as exc:
             problems.extend(exc.problems)
     for path in source_paths:
         try:
-            tree.sources.append(load_source_file(path))
+            tree.sources.append(load_source_file(path, data_dir))
         except DataError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -19,7 +19,7 @@ from kg.namespaces import (
 )
 from kg.ontology import ontology_graph
 from kg.rdf import reference_graph, source_graph_of
-from kg.store import add_graph, graph_from_store, open_store, query, replace_store
+from kg.store import add_graph, graph_from_store, open_store, query, replace_store, writer_lock
 from kg.validation import Origin, shacl_problems
 
 Progress = Callable[[str], None]
@@ -164,17 +164,18 @@ def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
     Returns the source id and the number of claims added.
     """
     loaded = load_source_file(file)
-    index, reference = store_index(store_dir)
-    problems = check_sources([loaded], index)
-    if problems:
-        raise DataError(problems)
-    graph = source_graph_of(loaded.record, index)
-    combined = Graph()
-    combined += reference
-    combined += graph
-    problems = shacl_problems(combined, _source_origins([loaded]))
-    if problems:
-        raise DataError(problems)
-    source_id = loaded.record.source.id
-    add_graph(store_dir, source_graph(source_id), graph)
+    with writer_lock(store_dir):  # the duplicate-id check and the write see the same store
+        index, reference = store_index(store_dir)
+        problems = check_sources([loaded], index)
+        if problems:
+            raise DataError(problems)
+        graph = source_graph_of(loaded.record, index)
+        combined = Graph()
+        combined += reference
+        combined += graph
+        problems = shacl_problems(combined, _source_origins([loaded]))
+        if problems:
+            raise DataError(problems)
+        source_id = loaded.record.source.id
+        add_graph(store_dir, source_graph(source_id), graph)
     return source_id, len(loaded.record.claims)

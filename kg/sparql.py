@@ -1,36 +1,66 @@
 """Running any SPARQL 1.1 query on the store, read-only, SERVICE refused unless allowed."""
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
+from pyparsing import ParseException, ParseResults
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.output import solutions_to_rows
 from kg.store import query
 
-_STRIP = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
-)
-_FORBIDDEN = re.compile(
-    r"\b(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
-)
+MAX_QUERY_CHARS = 100_000
 
 
 class QueryRefused(ValueError):
     """The query asks for something the read-only endpoint does not do."""
 
 
+class QuerySyntaxError(QueryRefused):
+    """The text is neither a SPARQL 1.1 query nor an update."""
+
+
+def _contains_service(node: Any) -> bool:
+    """Whether a parse tree from rdflib's SPARQL parser has a SERVICE pattern anywhere in it."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "ServiceGraphPattern":
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, ParseResults | list | tuple):
+            stack.extend(item)
+    return False
+
+
 def check_read_only(sparql: str, allow_service: bool = False) -> None:
-    """Refuse updates, LOAD, and SERVICE (unless ``allow_service``), outside strings and IRIs."""
-    bare = _STRIP.sub(" ", sparql)
-    for match in _FORBIDDEN.finditer(bare):
-        word = match.group(1).upper()
-        if word == "SERVICE" and allow_service:
-            continue
-        if word == "SERVICE":
-            raise QueryRefused("SERVICE (federated query) is disabled; an operator can enable it")
-        raise QueryRefused(f"{word} is an update operation; the store is read-only here")
+    """Refuse anything but a read query, and SERVICE unless ``allow_service``, by parsing the text.
+
+    The text is parsed with rdflib's SPARQL 1.1 grammar: a text that parses as a query is
+    checked for SERVICE patterns (in sub-selects, EXISTS, anywhere); a text that parses only as
+    an update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) is refused; a text
+    that parses as neither is refused as a syntax error. Keywords inside strings, IRIs, comments
+    or variable names never count, because nothing is decided from the raw text.
+    """
+    if len(sparql) > MAX_QUERY_CHARS:
+        raise QueryRefused(f"the query is {len(sparql):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    try:
+        tree = parseQuery(sparql)
+    except ParseException as query_error:
+        try:
+            parseUpdate(sparql)
+        except ParseException:
+            raise QuerySyntaxError(f"query syntax error (not SPARQL 1.1): {query_error.msg} "
+                               f"(line {query_error.lineno}, column {query_error.col})") from None
+        raise QueryRefused("this is a SPARQL update (INSERT, DELETE, LOAD, CLEAR, DROP, ...); "
+                           "the store is read-only here") from None
+    except RecursionError:
+        raise QuerySyntaxError("the query is nested too deeply to check") from None
+    if not allow_service and _contains_service(tree):
+        raise QueryRefused("SERVICE (federated query) is disabled; an operator can enable it")
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """The embedded Oxigraph store: where it lives, opening it, and all-or-nothing writes."""
 
+import fcntl
 import gc
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,22 +69,164 @@ def graph_from_store(store: ox.Store, name: URIRef) -> Graph:
     return graph
 
 
+# Layout on disk. The store path is a symbolic link to one complete generation, a directory
+# beside it named ".<name>.gen-<ns>-<pid>". A write builds a new generation (a build from
+# nothing; an add from a hard-linked copy of the current one), then swaps the link with one
+# atomic rename, so the path names a complete store at every instant, whatever is killed when.
+# Writers hold an exclusive lock on ".<name>.lock"; a reader holds a shared lock on
+# "<generation>.readers" while it has that generation open, and a generation is deleted only
+# when no reader holds it and it is not current. Leftovers of killed writes are deleted by the
+# next write.
+
+_held_writer_locks: dict[Path, int] = {}
+
+
+def _lock_path(store_dir: Path) -> Path:
+    return store_dir.parent / f".{store_dir.name}.lock"
+
+
+def _readers_path(generation: Path) -> Path:
+    return generation.parent / f"{generation.name}.readers"
+
+
 @contextmanager
-def open_store(store_dir: Path, *, write: bool = False) -> Iterator[ox.Store]:
-    """Open an existing store; read-only opens leave its files byte-for-byte unchanged."""
-    if not store_dir.is_dir():
+def writer_lock(store_dir: Path) -> Iterator[None]:
+    """Hold the store's writer lock: builds and adds run one at a time (re-entrant in a process)."""
+    key = store_dir.absolute()
+    if _held_writer_locks.get(key):
+        _held_writer_locks[key] += 1
+        try:
+            yield
+        finally:
+            _held_writer_locks[key] -= 1
+        return
+    key.parent.mkdir(parents=True, exist_ok=True)
+    with open(_lock_path(key), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _held_writer_locks[key] = 1
+        try:
+            yield
+        finally:
+            _held_writer_locks.pop(key, None)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_generation(store_dir: Path) -> Path:
+    """The directory holding the store's current data (the link's target, or the path itself)."""
+    if store_dir.is_symlink():
+        return store_dir.parent / os.readlink(store_dir)
+    return store_dir
+
+
+class ReaderHandle:
+    """One generation of a store opened read-only, with its shared reader lock held."""
+
+    def __init__(self, store_dir: Path):
+        self.store_dir = store_dir
+        for _attempt in range(5):
+            self.generation = current_generation(store_dir)
+            if not self.generation.is_dir():
+                raise StoreError(f"no store at {store_dir}: run 'kg build' first (or pass --store DIR)")
+            self._lock = open(_readers_path(self.generation), "a+b")  # noqa: SIM115 (held while open)
+            fcntl.flock(self._lock, fcntl.LOCK_SH)
+            if self.generation.is_dir():
+                break  # locked before any writer could delete it
+            self._lock.close()  # swapped and deleted between reading the link and locking: again
+        try:
+            self.store = ox.Store.read_only(str(self.generation))
+        except OSError as exc:
+            self.close()
+            raise StoreError(f"cannot open the store at {store_dir}: {exc}") from exc
+
+    def is_current(self) -> bool:
+        """Whether this is still the store's current generation (a build or add swaps it)."""
+        return current_generation(self.store_dir) == self.generation
+
+    def close(self) -> None:
+        """Close the store and release the reader lock."""
+        if hasattr(self, "store"):
+            del self.store
+            gc.collect()
+        fcntl.flock(self._lock, fcntl.LOCK_UN)
+        self._lock.close()
+
+
+@contextmanager
+def open_store(store_dir: Path) -> Iterator[ox.Store]:
+    """Open the store read-only; its files stay byte-for-byte unchanged."""
+    if not store_dir.exists() and not store_dir.is_symlink():
         raise StoreError(f"no store at {store_dir}: run 'kg build' first (or pass --store DIR)")
+    handle = ReaderHandle(store_dir)
     try:
-        store = ox.Store(str(store_dir)) if write else ox.Store.read_only(str(store_dir))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store at {store_dir}: {exc}") from exc
-    try:
-        yield store
+        yield handle.store
     finally:
-        if write:
+        handle.close()
+
+
+def _new_generation(store_dir: Path) -> Path:
+    return store_dir.parent / f".{store_dir.name}.gen-{time.time_ns()}-{os.getpid()}"
+
+
+def _point_to(store_dir: Path, generation: Path) -> None:
+    """Make the store path name ``generation``: one atomic rename of a new symbolic link."""
+    link = store_dir.parent / f".{store_dir.name}.link-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(generation.name, link)
+    if store_dir.is_dir() and not store_dir.is_symlink():
+        # a store written before generations existed: move it aside once, then link
+        os.rename(store_dir, _new_generation(store_dir))
+    os.replace(link, store_dir)
+
+
+def _collect(store_dir: Path) -> None:
+    """Delete generations that are neither current nor open by a reader, and killed writes' leftovers."""
+    current = current_generation(store_dir).name
+    prefix = f".{store_dir.name}."
+    for path in store_dir.parent.glob(prefix + "*"):
+        kind = path.name[len(prefix):].split("-", 1)[0]
+        if kind == "link" and path.name != current:
+            path.unlink(missing_ok=True)
+        elif kind in ("new", "old") and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif kind.startswith("gen") and path.is_dir() and path.name != current:
+            readers = _readers_path(path)
+            with open(readers, "a+b") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a reader (e.g. kg serve) still uses it; a later write deletes it
+                shutil.rmtree(path, ignore_errors=True)
+                readers.unlink(missing_ok=True)
+        elif path.name.endswith(".readers") and not path.with_name(path.name[:-8]).exists():
+            path.unlink(missing_ok=True)
+
+
+def write_generation(store_dir: Path, fill: Callable[[ox.Store], None], *, from_current: bool) -> int:
+    """Write a new generation of the store and swap it in; the old one survives any failure.
+
+    ``fill`` adds to the new store: an empty one, or (``from_current``) a copy of the current
+    store made with hard links (cheap: the data files are immutable). Returns the quad count.
+    """
+    store_dir = store_dir.absolute()
+    with writer_lock(store_dir):
+        generation = _new_generation(store_dir)
+        try:
+            if from_current:
+                with open_store(store_dir) as current:
+                    current.backup(str(generation))
+            store = ox.Store(str(generation))
+            fill(store)
             store.flush()
-        del store
-        gc.collect()
+            count = len(store)
+            del store
+            gc.collect()
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        _point_to(store_dir, generation)
+        _collect(store_dir)
+    return count
 
 
 def replace_store(store_dir: Path, named_graphs: Iterable[tuple[URIRef, Graph]]) -> int:
@@ -90,34 +234,17 @@ def replace_store(store_dir: Path, named_graphs: Iterable[tuple[URIRef, Graph]])
 
     Returns the number of quads written.
     """
-    store_dir = store_dir.resolve()
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = store_dir.with_name(f".{store_dir.name}.new-{os.getpid()}")
-    retired = store_dir.with_name(f".{store_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        store = ox.Store(str(staging))
+    def fill(store: ox.Store) -> None:
         for name, graph in named_graphs:
             store.bulk_extend(graph_quads(graph, name))
-        store.flush()
-        count = len(store)
-        del store
-        gc.collect()
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if store_dir.exists():
-        store_dir.rename(retired)
-    staging.rename(store_dir)
-    shutil.rmtree(retired, ignore_errors=True)
-    return count
+
+    return write_generation(store_dir, fill, from_current=False)
 
 
 def add_graph(store_dir: Path, name: URIRef, graph: Graph) -> None:
-    """Add one named graph in a single transaction: all of it is written, or none."""
+    """Add one named graph as a new generation of the store: all of it is written, or none."""
     quads = list(graph_quads(graph, name))
-    with open_store(store_dir, write=True) as store:
-        store.extend(quads)
+    write_generation(store_dir, lambda store: store.extend(quads), from_current=True)
 
 
 def query(store: ox.Store, sparql: str, bindings: dict[str, object] | None = None):

@@ -97,7 +97,7 @@ def test_sparql_keywords_inside_strings_are_fine(fixture_store):
 
 def test_sparql_syntax_error(fixture_store):
     result = kg("sparql", "SELECT WHERE {", "--store", fixture_store)
-    assert result.exit_code == 2 and "query failed" in result.output
+    assert result.exit_code == 2 and "query syntax error" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nq", "jsonld"])
