@@ -1,5 +1,5 @@
 """Run the CLI as ``python -m kg``."""
 
-from kg.cli import app
+from kg.cli import main
 
-app()
+main()

@@ -10,10 +10,9 @@ from typing import Any
 from rdflib import XSD, Literal, URIRef
 
 from kg.namespaces import value_iri
-from kg.output import solutions_to_rows
 from kg.queries import CannedQuery, Parameter, canned_query
 from kg.resolve import NameIndex, name_index, normalise
-from kg.store import open_store, query
+from kg.store import open_store, select_rows
 from kg.vocabulary import CATEGORIES, LINEAGE_RELATIONS
 
 ENTITY_KINDS = {
@@ -142,6 +141,6 @@ def run_canned(store_dir: Path, name: str, raw: dict[str, str]) -> tuple[list[di
     with open_store(store_dir) as store:
         names = name_index(store)
         bindings, extra = bind_parameters(canned, raw, names)
-        rows = solutions_to_rows(query(store, canned.text, bindings))
+        rows = select_rows(store, canned.text, bindings, f"the {name} question")
     return rows, extra
 

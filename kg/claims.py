@@ -5,10 +5,9 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.output import solutions_to_rows
 from kg.queries import canned_query
 from kg.resolve import name_index
-from kg.store import open_store, query
+from kg.store import open_store, select_rows
 
 BENCHMARK_KINDS = ("score", "comparison")
 CLAIM_COLUMNS = (
@@ -58,7 +57,7 @@ def list_claims(store_dir: Path, model: str | None = None, benchmark: str | None
             bindings["benchmark"] = URIRef(names.resolve(benchmark, ("benchmark",)))
         if source:
             bindings["source"] = URIRef(names.resolve(source, ("source",)))
-        rows = solutions_to_rows(query(store, canned_query("claims").text, bindings))
+        rows = select_rows(store, canned_query("claims").text, bindings, "the claims listing")
     if benchmark:
         rows = [r for r in rows if r["kind"] in BENCHMARK_KINDS]
     return [_shape(r) for r in rows]

@@ -1,6 +1,7 @@
 """The ``kg`` command line: thin wrappers over the library, errors to stderr, non-zero exits."""
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,9 +10,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg import answers, charts, graphs
+from kg.budget import DEFAULT_LIMIT, DEFAULT_TIMEOUT, QueryBounded, QueryBudget, use_budget
 from kg.canned import ParameterError
 from kg.claims import CLAIM_COLUMNS, list_claims
 from kg.endpoint import serve
@@ -25,7 +28,7 @@ from kg.prices import PricesUnavailable, import_prices
 from kg.queries import canned_queries, canned_query
 from kg.resolve import ResolveError
 from kg.schema import write_schemas
-from kg.sparql import QueryRefused, run_sparql, serialize_triples
+from kg.sparql import MAX_QUERY_CHARS, QueryRefused, run_sparql, serialize_triples
 from kg.store import StoreError, default_store_dir, open_store
 
 app = typer.Typer(
@@ -54,9 +57,27 @@ def _store(store: Path | None) -> Path:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error to stderr and return the exit to raise."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True, soft_wrap=True)
+    """Print an error to stderr (one line) and return the exit to raise."""
+    one_line = " ".join(message.split())
+    err.print(f"[red]error:[/red] {one_line}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(code)
+
+
+TimeoutOption = Annotated[float, typer.Option(
+    "--timeout", help=f"Stop a query after this many seconds [default: {DEFAULT_TIMEOUT:g}].")]
+LimitOption = Annotated[int, typer.Option(
+    "--limit", help=f"Refuse answers of more than this many rows [default: {DEFAULT_LIMIT:,}].")]
+
+
+@contextmanager
+def bounded(timeout: float, limit: int) -> Iterator[None]:
+    """Run a command's queries under a time limit and row cap checked here, at the edge."""
+    try:
+        budget = QueryBudget(timeout, limit)
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
+    with use_budget(budget):
+        yield
 
 
 @contextmanager
@@ -65,14 +86,20 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except DataError as exc:
-        err.print(f"[red]error:[/red] {len(exc.problems)} problem(s); nothing was changed.",
+        if len(exc.problems) == 1:
+            err.print(f"[red]error:[/red] {escape(str(exc.problems[0]))} (nothing was changed)",
+                      highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from exc
+        err.print(f"[red]error:[/red] {len(exc.problems)} problems; nothing was changed.",
                   highlight=False)
         for problem in exc.problems:
             err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from exc
-    except (StoreError, ResolveError, QueryRefused, KeyError) as exc:
+    except (StoreError, ResolveError, QueryRefused, ParameterError, KeyError) as exc:
         message = exc.args[0] if exc.args else str(exc)
-        raise fail(str(message), 2) from exc
+        raise fail(escape(str(message)), 2) from exc
+    except QueryBounded as exc:
+        raise fail(escape(str(exc)), 3) from exc
 
 
 @contextmanager
@@ -119,6 +146,18 @@ def add_command(
                f"keep {file} under data/sources/ so the next 'kg build' includes it")
 
 
+def _query_text(query: str | None, file: Path | None) -> str:
+    """The query text from the argument, stdin ('-') or a file, read within the size limit."""
+    try:
+        if file:
+            with file.open("rb") as handle:
+                raw = handle.read(MAX_QUERY_CHARS * 4 + 1)
+            return raw.decode("utf-8")
+        return sys.stdin.read(MAX_QUERY_CHARS + 1) if query == "-" else str(query)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read the query from {file or 'stdin'}: {exc}", 2) from exc
+
+
 @app.command("sparql")
 def sparql_command(
     query: Annotated[str | None, typer.Argument(help="SPARQL query text ('-' reads stdin).")] = None,
@@ -126,12 +165,14 @@ def sparql_command(
     store: StoreOption = None,
     fmt: FormatOption = Format.table,
     allow_service: Annotated[bool, typer.Option(help="Allow SERVICE (federated) calls.")] = False,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    limit: LimitOption = DEFAULT_LIMIT,
 ) -> None:
     """Run any SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the store."""
     if (query is None) == (file is None):
         raise fail("give a query or -f FILE (one of them)", 2)
-    text = file.read_text(encoding="utf-8") if file else (sys.stdin.read() if query == "-" else query)
-    with user_errors(), open_store(_store(store)) as opened:
+    text = _query_text(query, file)
+    with user_errors(), bounded(timeout, limit), open_store(_store(store)) as opened:
         try:
             result = run_sparql(opened, text, allow_service)
         except (SyntaxError, ValueError, OSError) as exc:
@@ -153,9 +194,11 @@ def claims_command(
     source: Annotated[str | None, typer.Option(help="Source id or title.")] = None,
     store: StoreOption = None,
     fmt: FormatOption = Format.table,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    limit: LimitOption = DEFAULT_LIMIT,
 ) -> None:
     """List claims with their sources and locators."""
-    with user_errors():
+    with user_errors(), bounded(timeout, limit):
         rows = list_claims(_store(store), model, benchmark, source)
     columns = CLAIM_COLUMNS if fmt != Format.table else (
         "kind", "subject", "mention", "property", "value", "min", "max", "approximate", "source",
@@ -256,6 +299,8 @@ def query_command(
     store: StoreOption = None,
     fmt: Annotated[str, typer.Option("--format", "-F", help=f"One of {', '.join(QUERY_FORMATS)}.")] = "table",
     list_queries: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    limit: LimitOption = DEFAULT_LIMIT,
 ) -> None:
     """Answer a canned question: parity, trend, lineage MODEL, contradictions, audit, lag, claims.
 
@@ -268,7 +313,7 @@ def query_command(
         return
     if fmt not in QUERY_FORMATS:
         raise fail(f"-F must be one of {', '.join(QUERY_FORMATS)}", 2)
-    with user_errors():
+    with user_errors(), bounded(timeout, limit):
         if "--help-params" in ctx.args:
             canned = canned_query(name)
             typer.echo(f"{canned.summary}\n{canned.question}\n\nexample: {canned.example}\n")
@@ -357,9 +402,20 @@ def schema_command() -> None:
         typer.echo(f"wrote {path}")
 
 
-def main() -> None:  # pragma: no cover
-    """Entry point for ``python -m kg``."""
-    app()
+def main() -> None:
+    """Entry point of ``kg``: the app, with any unexpected failure as one line, never a traceback.
+
+    Set ``PARITYKG_DEBUG=1`` to see the traceback of an unexpected failure.
+    """
+    try:
+        app()
+    except Exception as exc:
+        if os.environ.get("PARITYKG_DEBUG"):
+            raise
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        err.print(f"[red]internal error:[/red] {escape(text)} ({type(exc).__name__}; run with "
+                  "PARITYKG_DEBUG=1 for details)", highlight=False, soft_wrap=True)
+        sys.exit(70)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.sparql import QueryRefused, QuerySyntaxError, check_read_only
+from kg.store import LiveStore
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -69,8 +70,8 @@ def dataset_arguments(params: dict[str, list[str]]) -> dict[str, object]:
     return arguments
 
 
-def make_handler(store: ox.Store, allow_service: bool = False) -> type[BaseHTTPRequestHandler]:
-    """A request handler class answering SPARQL queries from ``store``."""
+def make_handler(live: LiveStore, allow_service: bool = False) -> type[BaseHTTPRequestHandler]:
+    """A request handler class answering SPARQL queries from the current generation of a store."""
     lock = threading.Lock()
 
     class SparqlHandler(BaseHTTPRequestHandler):
@@ -144,7 +145,7 @@ def make_handler(store: ox.Store, allow_service: bool = False) -> type[BaseHTTPR
             accept = self.headers.get("Accept") or ""
             try:
                 with lock:
-                    result = store.query(text, **dataset)
+                    result = live.current().query(text, **dataset)
                     if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
                         media, fmt = _negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
                     else:
@@ -164,11 +165,12 @@ def make_handler(store: ox.Store, allow_service: bool = False) -> type[BaseHTTPR
 def serve(store_dir: Path, host: str, port: int, allow_service: bool = False,
           ready: Callable[[ThreadingHTTPServer], None] | None = None) -> None:
     """Serve the store (opened read-only) until interrupted."""
-    store = ox.Store.read_only(str(store_dir))
-    server = ThreadingHTTPServer((host, port), make_handler(store, allow_service))
+    live = LiveStore(store_dir)
+    server = ThreadingHTTPServer((host, port), make_handler(live, allow_service))
     if ready:
         ready(server)
     try:
         server.serve_forever()
     finally:
         server.server_close()
+        live.close()

@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from kg.errors import DataError, Problem, display_path
 from kg.loading import data_files, load_reference_file, load_source_file
 from kg.records import ReferenceFile
 
@@ -37,6 +38,8 @@ def canonical_form(path: Path, reference: bool, root: Path | None = None) -> str
 
 def lint_tree(data_dir: Path, write: bool = True) -> list[Path]:
     """The files of a data tree not in canonical form; rewritten in place when ``write``."""
+    if not data_dir.is_dir():
+        raise DataError([Problem(display_path(data_dir), "directory", "does not exist")])
     references, sources = data_files(data_dir)
     changed = []
     for path, is_reference in [*((p, True) for p in references), *((p, False) for p in sources)]:

@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -41,10 +41,16 @@ def term_value(term: Any) -> Any:
     return term.value
 
 
+def iter_rows(solutions: ox.QuerySolutions) -> Iterator[dict[str, Any]]:
+    """SELECT results as dicts, one per solution, unbound variables as None, lazily."""
+    names = [v.value for v in solutions.variables]
+    for solution in solutions:
+        yield {name: term_value(solution[name]) for name in names}
+
+
 def solutions_to_rows(solutions: ox.QuerySolutions) -> list[dict[str, Any]]:
     """SELECT results as a list of dicts, one per solution, unbound variables as None."""
-    names = [v.value for v in solutions.variables]
-    return [{name: term_value(solution[name]) for name in names} for solution in solutions]
+    return list(iter_rows(solutions))
 
 
 def _cell(value: Any) -> str:

@@ -13,7 +13,8 @@ QUERIES_DIR = PROJECT_ROOT / "queries"
 class Parameter:
     """A parameter of a canned query, as its header declares it: ``name (type): text``.
 
-    Types: date (YYYY[-MM[-DD]]), number (finite, >= 0), count (whole, >= 1), text, ``choice a|b|c``, or an entity kind (model, benchmark,
+    Types: date (YYYY[-MM[-DD]]), number (finite, >= 0), count (whole, >= 1), text,
+    ``choice a|b|c``, or an entity kind (model, benchmark,
     category, source, relation, entity) whose values are resolved by name.
     """
 

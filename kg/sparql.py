@@ -8,7 +8,8 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from kg.output import solutions_to_rows
+from kg.budget import run_bounded, take
+from kg.output import iter_rows
 from kg.store import query
 
 MAX_QUERY_CHARS = 100_000
@@ -75,18 +76,22 @@ class QueryResult:
 
 
 def run_sparql(store: ox.Store, sparql: str, allow_service: bool = False) -> QueryResult:
-    """Run one query over the union of all graphs."""
+    """Run one query over the union of all graphs, within the time limit and row cap in effect."""
     check_read_only(sparql, allow_service)
-    result = query(store, sparql)
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        return QueryResult("select", variables, solutions_to_rows(result))
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult("ask", ["result"], [{"result": bool(result)}], boolean=bool(result))
-    triples = list(result)
-    rows = [{"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
-            for t in triples]
-    return QueryResult("graph", ["subject", "predicate", "object"], rows, triples=triples)
+
+    def evaluate() -> QueryResult:
+        result = query(store, sparql)
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            return QueryResult("select", variables, take(iter_rows(result)))
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", ["result"], [{"result": bool(result)}], boolean=bool(result))
+        triples = take(result)
+        rows = [{"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
+                for t in triples]
+        return QueryResult("graph", ["subject", "predicate", "object"], rows, triples=triples)
+
+    return run_bounded(evaluate)
 
 
 def serialize_triples(triples: list[ox.Triple], fmt: str) -> str:

@@ -4,13 +4,18 @@ import fcntl
 import gc
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+
+from kg.budget import run_bounded, take
+from kg.output import iter_rows
 
 STORE_ENV = "PARITYKG_STORE"
 DEFAULT_STORE = Path(".paritykg") / "store"
@@ -151,6 +156,32 @@ class ReaderHandle:
         self._lock.close()
 
 
+class LiveStore:
+    """A long-lived reader (``kg serve``): always answers from the current generation.
+
+    After a build or add swaps the store, the next call opens the new generation and releases
+    the old one (which the next write then deletes), so the reader keeps working throughout.
+    """
+
+    def __init__(self, store_dir: Path):
+        self.store_dir = store_dir
+        self._handle = ReaderHandle(store_dir)
+        self._lock = threading.Lock()
+
+    def current(self) -> ox.Store:
+        """The store of the current generation (callers must not hold it across a later call)."""
+        with self._lock:
+            if not self._handle.is_current():
+                fresh = ReaderHandle(self.store_dir)
+                self._handle, stale = fresh, self._handle
+                stale.close()
+            return self._handle.store
+
+    def close(self) -> None:
+        """Release the store."""
+        self._handle.close()
+
+
 @contextmanager
 def open_store(store_dir: Path) -> Iterator[ox.Store]:
     """Open the store read-only; its files stay byte-for-byte unchanged."""
@@ -251,3 +282,9 @@ def query(store: ox.Store, sparql: str, bindings: dict[str, object] | None = Non
     """Run SPARQL over the union of all graphs, with parameters bound, never pasted."""
     substitutions = {ox.Variable(k): to_ox_term(v) for k, v in (bindings or {}).items()}
     return store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+
+
+def select_rows(store: ox.Store, sparql: str, bindings: dict[str, object] | None = None,
+                what: str = "the query") -> list[dict[str, Any]]:
+    """A SELECT query's rows as plain values, within the time limit and row cap in effect."""
+    return run_bounded(lambda: take(iter_rows(query(store, sparql, bindings)), what), what)

@@ -7,21 +7,27 @@ import urllib.parse
 import urllib.request
 from http.server import ThreadingHTTPServer
 
-import pyoxigraph as ox
 import pytest
 
 from kg.endpoint import make_handler
+from kg.store import LiveStore
+
+
+def _serve(store_dir):
+    live = LiveStore(store_dir)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(live))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, live
 
 
 @pytest.fixture
 def endpoint(fixture_store):
-    store = ox.Store.read_only(str(fixture_store))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(store))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, live = _serve(fixture_store)
     yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
     server.shutdown()
     server.server_close()
+    live.close()
 
 
 def _get(url: str, query: str, accept: str = "") -> tuple[int, str, str]:
@@ -118,3 +124,29 @@ def test_post_form_takes_dataset_parameters(endpoint):
 def test_relative_graph_iri_is_a_bad_request(endpoint):
     status, body = _get_params(endpoint, [("query", COUNT_CLAIMS), ("default-graph-uri", "closed-lab-post")])
     assert status == 400 and "absolute IRI" in body
+
+
+def test_build_while_serving_keeps_the_endpoint_answering_and_shows_the_new_store(tmp_path, data_copy):
+    """Regression: a build while kg serve held the store left the endpoint alive but mute."""
+    from kg.pipeline import build
+
+    store = tmp_path / "served"
+    build(data_copy, store)
+    server, live = _serve(store)
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/paritykg/vocab#Source> }"
+    try:
+        before = json.loads(_get(url, count)[2])["results"]["bindings"][0]["n"]["value"]
+        (data_copy / "sources" / "sceptic-report.yaml").unlink()
+        build(data_copy, store)
+        status, _, body = _get(url, count)
+        assert status == 200
+        after = json.loads(body)["results"]["bindings"][0]["n"]["value"]
+        assert int(after) == int(before) - 1
+        build(data_copy, store)  # the generation the server let go of is deleted now
+        generations = [p for p in tmp_path.iterdir() if p.name.startswith(".served.gen-") and p.is_dir()]
+        assert len(generations) <= 2
+    finally:
+        server.shutdown()
+        server.server_close()
+        live.close()
