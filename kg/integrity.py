@@ -73,6 +73,9 @@ def index_reference(tree: DataTree) -> tuple[ReferenceIndex, list[Problem]]:
             if bench.parent:
                 _expect(index, problems, name, _label("benchmark", bench.id), "parent",
                         bench.parent, ("benchmark",))
+            for variant in bench.variant_of:
+                _expect(index, problems, name, _label("benchmark", bench.id), "variant_of.benchmark",
+                        variant.benchmark, ("benchmark",))
     return index, problems
 
 
@@ -146,6 +149,8 @@ def _check_claim(claim, index: ReferenceIndex, problems: list[Problem], name: st
         if index.benchmark_units.get(claim.benchmark) == "percent":
             _check_range(problems, name, record, claim, 0, 100,
                          f"'{claim.benchmark}' is scored in percent (0-100)")
+        if claim.setting.evaluator:
+            expect("setting.evaluator", claim.setting.evaluator, ("lab",))
     elif isinstance(claim, PriceClaim):
         expect("subject", claim.subject, SCORABLE)
         _check_range(problems, name, record, claim, 0, None, "a price cannot be negative")

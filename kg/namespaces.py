@@ -23,6 +23,7 @@ class PK(DefinedNamespace):
     Licence: URIRef
     Source: URIRef
     Proposition: URIRef
+    BenchmarkVariant: URIRef
     # classes: claims
     Claim: URIRef
     ScoreClaim: URIRef
@@ -92,7 +93,19 @@ class PK(DefinedNamespace):
     withTools: URIRef
     split: URIRef
     snapshot: URIRef
+    reasoningEffort: URIRef
+    reasoningEffortMention: URIRef
+    systemPrompt: URIRef
+    harness: URIRef
+    attempts: URIRef
+    evaluator: URIRef
+    outputCap: URIRef
     settingNote: URIRef
+    standardError: URIRef
+    ciLow: URIRef
+    ciHigh: URIRef
+    ciLevel: URIRef
+    votes: URIRef
     # price claims
     provider: URIRef
     priceMeasure: URIRef
@@ -119,6 +132,24 @@ class PK(DefinedNamespace):
     summary: URIRef
     # system kind
     systemKind: URIRef
+    # benchmark variants
+    variantOf: URIRef
+    benchmarkRelation: URIRef
+    # derived graph: comparable pairs (kg/comparability.py)
+    ClaimPair: URIRef
+    ReasoningEffort: URIRef
+    BenchmarkRelation: URIRef
+    pairFirst: URIRef
+    pairSecond: URIRef
+    pairKind: URIRef
+    pairSubject: URIRef
+    pairProperty: URIRef
+    verdict: URIRef
+    distance: URIRef
+    difference: URIRef
+    lastDigitUnits: URIRef
+    differingDimension: URIRef
+    unstatedDimension: URIRef
 
 
 ID = Namespace(BASE + "id/")

@@ -26,6 +26,7 @@ from kg.records import (
     Setting,
     SourceFile,
     StanceClaim,
+    Uncertainty,
     ValueMixin,
     value_interval,
 )
@@ -138,6 +139,12 @@ def reference_graph(files: list[ReferenceFile]) -> Graph:
             _optional(graph, node, PK.benchmarkVersion, bench.version)
             if bench.parent:
                 graph.add((node, PK.parentBenchmark, entity_iri("benchmark", bench.parent)))
+            for variant in bench.variant_of:
+                link = URIRef(f"{node}/variant/{variant.benchmark}")
+                graph.add((node, PK.variantOf, link))
+                graph.add((link, RDF.type, PK.BenchmarkVariant))
+                graph.add((link, PK.benchmark, entity_iri("benchmark", variant.benchmark)))
+                graph.add((link, PK.benchmarkRelation, value_iri("benchmark-relation", variant.relation)))
             _optional(graph, node, SCHEMA.url, Literal(bench.url, datatype=XSD.anyURI) if bench.url else None)
         for lic in rec.licences:
             node = entity_iri("licence", lic.id)
@@ -183,7 +190,26 @@ def _setting(graph: Graph, node: URIRef, setting: Setting) -> None:
     _optional(graph, node, PK.withTools, setting.tools)
     _optional(graph, node, PK.split, setting.split)
     _optional(graph, node, PK.snapshot, setting.snapshot)
+    if setting.reasoning_effort:
+        graph.add((node, PK.reasoningEffort, value_iri("reasoning-effort", setting.reasoning_effort)))
+    _optional(graph, node, PK.reasoningEffortMention, setting.reasoning_effort_mention)
+    _optional(graph, node, PK.systemPrompt, setting.system_prompt)
+    _optional(graph, node, PK.harness, setting.harness)
+    _optional(graph, node, PK.attempts, setting.attempts)
+    if setting.evaluator:
+        graph.add((node, PK.evaluator, entity_iri("lab", setting.evaluator)))
+    _optional(graph, node, PK.outputCap, setting.output_cap)
     _optional(graph, node, PK.settingNote, setting.note)
+
+
+def _uncertainty(graph: Graph, node: URIRef, uncertainty: Uncertainty | None) -> None:
+    if uncertainty is None:
+        return
+    for predicate, number in ((PK.standardError, uncertainty.stderr), (PK.ciLow, uncertainty.ci_low),
+                              (PK.ciHigh, uncertainty.ci_high), (PK.ciLevel, uncertainty.ci_level)):
+        if number is not None:
+            graph.add((node, predicate, number_literal(number)))
+    _optional(graph, node, PK.votes, uncertainty.votes)
 
 
 def _run_by(claim: ScoreClaim, first_party_labs: list[str], index: ReferenceIndex) -> str:
@@ -244,6 +270,7 @@ def _claim_body(graph: Graph, node: URIRef, claim, first_party_labs: list[str],
         add((node, PK.runBy, value_iri("run-by", _run_by(claim, first_party_labs, index))))
         _values(graph, node, claim)
         _setting(graph, node, claim.setting)
+        _uncertainty(graph, node, claim.uncertainty)
     elif isinstance(claim, PriceClaim):
         add((node, RDF.type, PK.PriceClaim))
         add((node, PK.subject, _entity_kind(index, claim.subject)))

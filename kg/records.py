@@ -71,6 +71,8 @@ ComparisonMeasureSlug = Literal[slugs("comparison-measure")]  # type: ignore[val
 StanceSlug = Literal[slugs("stance")]  # type: ignore[valid-type]
 SystemKindSlug = Literal[slugs("system-kind")]  # type: ignore[valid-type]
 FactPropertySlug = Literal[slugs("fact-property")]  # type: ignore[valid-type]
+ReasoningEffortSlug = Literal[slugs("reasoning-effort")]  # type: ignore[valid-type]
+BenchmarkRelationSlug = Literal[slugs("benchmark-relation")]  # type: ignore[valid-type]
 
 
 class Record(BaseModel):
@@ -136,7 +138,18 @@ class Benchmark(Record):
     parent: Slug | None = Field(
         default=None, description="Id of the benchmark this is a version or subset of."
     )
+    variant_of: list["BenchmarkVariant"] = Field(
+        default_factory=list, description="How this benchmark relates to others (subset of, version "
+        "of, the same test set under another name): scores across them are not contradictions."
+    )
     url: str | None = Field(default=None, description="Primary source: paper or official site.")
+
+
+class BenchmarkVariant(Record):
+    """A declared relation between two benchmarks."""
+
+    benchmark: Slug = Field(description="Id of the related benchmark.")
+    relation: BenchmarkRelationSlug = Field(description="subset-of, version-of or same-test-set.")
 
 
 class Licence(Record):
@@ -217,6 +230,34 @@ class Setting(Record):
         "(gpt-4o-2024-08-06, claude-3-5-sonnet-20241022), when the source names one; scores of "
         "different snapshots of one model are not contradictions.",
     )
+    reasoning_effort: ReasoningEffortSlug | None = Field(
+        default=None,
+        description="How much the model was allowed to think, as a controlled level (o3-mini-high -> "
+        "high; a model run with thinking off -> none), when the source says.",
+    )
+    reasoning_effort_mention: str | None = Field(
+        default=None, description="The source's own words for the reasoning effort ('high', "
+        "'thinking budget 32k', 'extended thinking')."
+    )
+    system_prompt: str | None = Field(
+        default=None, description="The system prompt used, named or described ('default', "
+        "'the lab's recommended prompt', 'none')."
+    )
+    harness: str | None = Field(
+        default=None, description="The evaluation harness, scaffold or agent framework ('Terminus', "
+        "'OpenHands', 'in-house agent', 'lm-evaluation-harness', 'simple-evals')."
+    )
+    attempts: int | Literal["multiple"] | None = Field(
+        default=None, description="How many attempts the model had per task; 'multiple' when the "
+        "source says several without giving the number."
+    )
+    evaluator: Slug | None = Field(
+        default=None, description="Id of the organisation that ran the evaluation (a lab in the "
+        "reference data), when the source says, e.g. an evaluator re-running a model through its API."
+    )
+    output_cap: int | None = Field(
+        default=None, ge=1, description="The output-length cap in tokens, when the source states one."
+    )
     note: str | None = Field(default=None, description="Any other condition, in our words.")
 
     def key(self) -> str:
@@ -227,6 +268,28 @@ class Setting(Record):
             if name != "note"
         ]
         return ";".join(parts)
+
+
+class Uncertainty(Record):
+    """How uncertain a score is, as the source states it: a standard error, an interval, votes."""
+
+    stderr: Number | None = Field(default=None, ge=0, description="Standard error of the score.")
+    ci_low: Number | None = Field(default=None, description="Lower end of the stated confidence interval.")
+    ci_high: Number | None = Field(default=None, description="Upper end of the stated confidence interval.")
+    ci_level: Number | None = Field(
+        default=None, gt=0, lt=100, description="Confidence level of the interval in percent (95)."
+    )
+    votes: int | None = Field(default=None, ge=0, description="Number of votes or samples behind it.")
+
+    @model_validator(mode="after")
+    def _something_stated(self) -> "Uncertainty":
+        if all(v is None for v in (self.stderr, self.ci_low, self.ci_high, self.votes)):
+            raise ValueError("give at least one of stderr, ci_low/ci_high or votes")
+        if (self.ci_low is None) != (self.ci_high is None):
+            raise ValueError("give both ci_low and ci_high, or neither")
+        if self.ci_low is not None and self.ci_high is not None and self.ci_low > self.ci_high:
+            raise ValueError(f"'ci_low' ({self.ci_low}) is greater than 'ci_high' ({self.ci_high})")
+        return self
 
 
 class ValueMixin(Record):
@@ -277,6 +340,9 @@ class ScoreClaim(ClaimBase, ValueMixin):
         description="Who ran it; when omitted, first-party if the source is the model's lab's.",
     )
     setting: Setting = Field(default_factory=Setting, description="Evaluation setting.")
+    uncertainty: Uncertainty | None = Field(
+        default=None, description="The uncertainty the source states for the score, if any."
+    )
 
 
 class PriceClaim(ClaimBase, ValueMixin):

@@ -197,6 +197,22 @@ FACT_PROPERTIES = (
     ),
 )
 
+REASONING_EFFORTS = (
+    Concept("none", "none", "Reasoning (thinking) switched off."),
+    Concept("minimal", "minimal", "The lowest reasoning setting a model offers above none."),
+    Concept("low", "low", "A low reasoning effort or small thinking budget (o3-mini-low)."),
+    Concept("medium", "medium", "A medium reasoning effort, often the default."),
+    Concept("high", "high", "A high reasoning effort or large thinking budget (o3-mini-high)."),
+    Concept("xhigh", "extra high", "A level above high, where a lab offers one."),
+    Concept("max", "maximum", "The largest reasoning budget the lab offers ('max', 'heavy')."),
+)
+
+BENCHMARK_RELATIONS = (
+    Concept("subset-of", "subset of", "The benchmark is a subset of the other (GPQA Diamond of GPQA)."),
+    Concept("version-of", "version of", "The benchmark is a later or earlier version of the other."),
+    Concept("same-test-set", "same test set", "The same test set under another name."),
+)
+
 SCHEMES: dict[str, tuple[Concept, ...]] = {
     "unit": UNITS,
     "category": CATEGORIES,
@@ -210,6 +226,8 @@ SCHEMES: dict[str, tuple[Concept, ...]] = {
     "stance": STANCES,
     "system-kind": SYSTEM_KINDS,
     "fact-property": FACT_PROPERTIES,
+    "reasoning-effort": REASONING_EFFORTS,
+    "benchmark-relation": BENCHMARK_RELATIONS,
 }
 
 
