@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.canned import ParameterError, run_canned
+from kg.comparability import VERDICT_ORDER
 from kg.queries import canned_query
 
 
@@ -175,6 +176,10 @@ def _within_depth(edges: list[dict[str, Any]], start: str | None, depth: int | N
     return kept
 
 
+def _listed(text: str | None) -> list[str]:
+    return [part for part in (text or "").split(", ") if part]
+
+
 def contradictions(store_dir: Path, **params: str) -> dict[str, Any]:
     """Conflicting comparable claims, grouped by subject and property."""
     rows, _ = run_canned(store_dir, "contradictions", params)
@@ -185,8 +190,8 @@ def contradictions(store_dir: Path, **params: str) -> dict[str, Any]:
             "kind": row["kind"], "subject": row["subjectLabel"], "property": row["propertyLabel"],
             "verdict": row["verdict"], "claims": {}, "pairs": [],
         })
-        if row["verdict"] == "conflict":
-            group["verdict"] = "conflict"
+        if VERDICT_ORDER.index(row["verdict"]) < VERDICT_ORDER.index(group["verdict"]):
+            group["verdict"] = row["verdict"]  # the group shows its most serious pair
         for side in ("a", "b"):
             claim_id = row[side].rsplit("/claim/", 1)[-1]
             other_subject = row["bSubjectLabel"] if side == "b" else None
@@ -205,8 +210,14 @@ def contradictions(store_dir: Path, **params: str) -> dict[str, Any]:
             else:
                 claim["value"] = row[f"{side}Value"]
             group["claims"][claim_id] = claim
-        group["pairs"].append({"a": row["a"].rsplit("/claim/", 1)[-1],
-                               "b": row["b"].rsplit("/claim/", 1)[-1], "verdict": row["verdict"]})
+        group["pairs"].append({
+            "a": row["a"].rsplit("/claim/", 1)[-1], "b": row["b"].rsplit("/claim/", 1)[-1],
+            "verdict": row["verdict"], "distance": row["distance"], "difference": row["difference"],
+            "last_digit_units": row["lastDigitUnits"],
+            "differing_dimensions": _listed(row["differing"]),
+            "unstated_dimensions": _listed(row["unstated"]),
+            "benchmarks": sorted({row["aBenchmarkLabel"], row["bBenchmarkLabel"]} - {None}),
+        })
     shaped = [{**g, "claims": list(g["claims"].values())} for g in groups.values()]
     return {"parameters": params, "groups": shaped}
 

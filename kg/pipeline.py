@@ -4,8 +4,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from kg.comparability import Relations, comparable_pairs
+from kg.derive import (
+    DERIVED_GRAPH,
+    derived_graph_for_source,
+    pair_graph,
+    read_claims,
+    read_claims_by_iri,
+    read_relations,
+)
 from kg.errors import DataError, display_path
 from kg.integrity import ReferenceIndex, check_sources, check_tree
 from kg.loading import DataTree, LoadedSource, load_source_file, load_tree
@@ -19,7 +29,7 @@ from kg.namespaces import (
 )
 from kg.ontology import ontology_graph
 from kg.rdf import reference_graph, source_graph_of
-from kg.store import add_graph, graph_from_store, open_store, query, replace_store, writer_lock
+from kg.store import graph_from_store, graph_quads, open_store, query, write_generation, writer_lock
 from kg.validation import Origin, shacl_problems
 
 Progress = Callable[[str], None]
@@ -104,8 +114,35 @@ def build(data_dir: Path, store_dir: Path, progress: Progress | None = None) -> 
         (REFERENCE_GRAPH, validated.reference),
         *((source_graph(sid), g) for sid, g in validated.sources.items()),
     ]
-    count = replace_store(store_dir, graphs)
+
+    def fill(store: ox.Store) -> None:
+        for name, graph in graphs:
+            store.bulk_extend(graph_quads(graph, name))
+        store.bulk_extend(graph_quads(derive_pairs(store), DERIVED_GRAPH))
+
+    count = write_generation(store_dir, fill, from_current=False)
     return BuildReport(count, len(validated.sources), validated.claim_count)
+
+
+def derive_pairs(store: ox.Store, new_claims: set[str] | None = None) -> Graph:
+    """The derived graph of comparable pairs: for the whole store, or for pairs with a new claim."""
+    relations = read_relations(store)
+    if new_claims is None:
+        claims = read_claims(store)
+    else:
+        claims = read_claims(store, _focus(store, new_claims, relations))
+    return pair_graph(comparable_pairs(claims, relations, new_claims))
+
+
+def _focus(store: ox.Store, new_claims: set[str], relations: Relations) -> set[str]:
+    """The subjects new claims are about, with those linked to them by preserving relations."""
+    subjects = {claim.subject for claim in read_claims_by_iri(store, new_claims)}
+    linked = set(subjects)
+    for components in relations.preserving_groups().values():
+        roots = {components.find(subject) for subject in subjects}
+        for child, parent, _ in relations.lineage_edges:
+            linked.update(node for node in (child, parent) if components.find(node) in roots)
+    return linked
 
 
 INDEX_QUERY = """
@@ -177,5 +214,11 @@ def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
         if problems:
             raise DataError(problems)
         source_id = loaded.record.source.id
-        add_graph(store_dir, source_graph(source_id), graph)
+        new_claims = {str(claim_iri(source_id, claim.id)) for claim in loaded.record.claims}
+
+        def fill(store: ox.Store) -> None:
+            store.extend(graph_quads(graph, source_graph(source_id)))
+            store.extend(graph_quads(derive_pairs(store, new_claims), derived_graph_for_source(source_id)))
+
+        write_generation(store_dir, fill, from_current=True)
     return source_id, len(loaded.record.claims)

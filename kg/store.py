@@ -6,7 +6,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -258,24 +258,6 @@ def write_generation(store_dir: Path, fill: Callable[[ox.Store], None], *, from_
         _point_to(store_dir, generation)
         _collect(store_dir)
     return count
-
-
-def replace_store(store_dir: Path, named_graphs: Iterable[tuple[URIRef, Graph]]) -> int:
-    """Write a whole new store, then swap it in; on any failure the old store is untouched.
-
-    Returns the number of quads written.
-    """
-    def fill(store: ox.Store) -> None:
-        for name, graph in named_graphs:
-            store.bulk_extend(graph_quads(graph, name))
-
-    return write_generation(store_dir, fill, from_current=False)
-
-
-def add_graph(store_dir: Path, name: URIRef, graph: Graph) -> None:
-    """Add one named graph as a new generation of the store: all of it is written, or none."""
-    quads = list(graph_quads(graph, name))
-    write_generation(store_dir, lambda store: store.extend(quads), from_current=True)
 
 
 def query(store: ox.Store, sparql: str, bindings: dict[str, object] | None = None):

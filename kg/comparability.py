@@ -1,0 +1,302 @@
+"""What "comparable" means, in one place: which claims are compared, and what their difference means.
+
+Two claims are compared when they are about the same thing:
+
+- scores: the same subject and the same benchmark, or two benchmarks the reference data declares
+  related (``parent`` / ``variant_of``: a subset, a version, the same test set);
+- facts: the same property and qualifier of the same subject, or of two subjects linked by a
+  lineage relation that preserves that property (``PRESERVED_BY_RELATION``);
+- prices: the same subject, measure, unit and seller (a price with no provider is the lab's own);
+- stances: the same proposition.
+
+When their values differ, the pair gets one verdict, checked in this order:
+
+1. ``explained by benchmark variant``: the scores are on two related benchmarks;
+2. ``explained by setting``: a setting dimension is stated on both sides and differs
+   (e.g. ``reasoning_effort`` high vs low, ``harness`` Terminus vs in-house agent);
+3. ``explained by date``: both claims speak for different dates (prices from different days,
+   scores with different ``as_of``: a leaderboard at two dates);
+4. ``setting unstated on one side``: a dimension is stated on one side only (a vendor number
+   with nothing said about shots vs "0-shot"): a possible disagreement, not explained;
+5. ``conflict``: nothing explains the difference.
+
+Identical numbers under two related benchmarks get ``same number under another benchmark``
+(one source may have filed it under the wrong one).
+
+Values differ when: two exact numbers are not equal, however small the difference (84.9 vs
+84.8); otherwise (a range, an approximate value, a stated uncertainty) when their intervals do
+not overlap. Each pair records its size: the difference in the claims' unit and in units of the
+finer last written digit, so users can sort minor from major.
+
+Examples: GPT-4o MMLU 88.7 (0-shot) vs 88.7 -> no pair; 88.7 (0-shot) vs 87.2 with no shots
+stated -> ``setting unstated on one side``; 88.7 (snapshot 2024-05-13) vs 85.7 (snapshot
+2024-08-06) -> ``explained by setting``; 88.7 vs 88.8, nothing stated -> ``conflict``, 0.1
+points, 1 last-digit unit; GPQA 53.6 vs GPQA Diamond 53.6 -> ``same number under another
+benchmark``.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+
+# Setting dimensions compared between two scores (or prices): every field of
+# kg.records.Setting except the free-text note.
+SETTING_DIMENSIONS = ("shots", "cot", "pass_at", "consensus_at", "tools", "split", "snapshot",
+                      "reasoning_effort", "system_prompt", "harness", "attempts", "evaluator",
+                      "output_cap")
+
+# Dimensions whose absence means a known default rather than "not said": a score with no split
+# is on the benchmark's usual test set (docs/data-format.md), so "easy subset" vs no split differ;
+# a score with no pass@k is pass@1, the metric benchmarks report unless they say otherwise.
+DEFAULTS_WHEN_ABSENT = {"split": "", "pass_at": "1"}
+
+# Which lineage relations carry which fact properties from parent to child: the one table.
+# A quantized checkpoint has its parent's parameter counts and architecture; a documented
+# revision (a later checkpoint with the same architecture) keeps them too. Fine-tunes,
+# distillations, merges and adapters change or add weights, so nothing is carried across them.
+PRESERVED_BY_RELATION: dict[str, frozenset[str]] = {
+    "quantization": frozenset({"total-parameters", "active-parameters", "architecture"}),
+    "revision": frozenset({"total-parameters", "active-parameters", "architecture"}),
+}
+
+# Free-text fact properties are shown but never compared: their wordings differ without meaning.
+TEXT_ONLY_PROPERTIES = frozenset({"architecture"})
+
+VERDICT_ORDER = ("conflict", "setting unstated on one side", "same number under another benchmark",
+                 "explained by setting", "explained by benchmark variant", "explained by date")
+
+
+@dataclass
+class ComparableClaim:
+    """What the rule needs to know about one claim (read from the store by ``kg.derive``).
+
+    ``subject`` and ``prop`` are IRIs (the subject, or a stance's proposition; the benchmark,
+    fact property, price measure or proposition).
+    """
+
+    iri: str
+    kind: str
+    subject: str
+    prop: str
+    qualifier: str | None = None
+    unit: str | None = None
+    number: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    exact: bool = False
+    text: str | None = None
+    entity: str | None = None
+    setting: dict[str, str] = field(default_factory=dict)
+    effective: str | None = None
+    as_of: str | None = None
+    provider: str | None = None
+    stance: str | None = None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How far apart two values are (no distance for values that are not numbers)."""
+
+    distance: Decimal | None = None
+    difference: Decimal | None = None
+    digit_units: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two comparable claims whose values differ (or match across benchmarks), with the verdict."""
+
+    first: ComparableClaim
+    second: ComparableClaim
+    verdict: str
+    size: Difference
+    differing: tuple[str, ...] = ()
+    unstated: tuple[str, ...] = ()
+
+
+def _digits(number: Decimal) -> int:
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _numeric_difference(a: ComparableClaim, b: ComparableClaim) -> Difference | None:
+    if a.exact and b.exact and a.number is not None and b.number is not None:
+        if a.number == b.number:
+            return None
+        delta = abs(a.number - b.number)
+        unit = Decimal(1).scaleb(-max(_digits(a.number), _digits(b.number)))
+        return Difference(delta, delta, delta / unit)
+    gaps = []
+    if a.low is not None and b.high is not None:
+        gaps.append(a.low - b.high)
+    if b.low is not None and a.high is not None:
+        gaps.append(b.low - a.high)
+    gap = max(gaps) if gaps else Decimal(0)
+    if gap <= 0:
+        return None
+    mid_a, mid_b = _midpoint(a), _midpoint(b)
+    difference = abs(mid_a - mid_b) if mid_a is not None and mid_b is not None else None
+    return Difference(gap, difference)
+
+
+def _midpoint(claim: ComparableClaim) -> Decimal | None:
+    if claim.number is not None:
+        return claim.number
+    if claim.low is not None and claim.high is not None:
+        return (claim.low + claim.high) / 2
+    return claim.low if claim.low is not None else claim.high
+
+
+def value_difference(a: ComparableClaim, b: ComparableClaim) -> Difference | None:
+    """How two claims' values differ, or None when they agree (see the module docstring)."""
+    if a.kind == "stance":
+        opposed = {a.stance, b.stance} == {"supports", "disputes"}
+        return Difference() if opposed else None
+    if a.entity is not None or b.entity is not None:
+        return None if a.entity == b.entity else Difference()
+    if a.low is not None or a.high is not None or b.low is not None or b.high is not None:
+        return _numeric_difference(a, b)
+    if a.text is None or b.text is None:
+        return None
+    agree = a.text.startswith(b.text) or b.text.startswith(a.text)  # 2025-01 agrees with 2025-01-20
+    return None if agree else Difference()
+
+
+def setting_dimensions(a: ComparableClaim, b: ComparableClaim) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The setting dimensions stated on both sides with different values, and those stated on one side."""
+    sa = {**DEFAULTS_WHEN_ABSENT, **a.setting}
+    sb = {**DEFAULTS_WHEN_ABSENT, **b.setting}
+    differing = tuple(d for d in SETTING_DIMENSIONS if d in sa and d in sb and sa[d] != sb[d])
+    unstated = tuple(d for d in SETTING_DIMENSIONS if (d in sa) != (d in sb))
+    return differing, unstated
+
+
+def judge(a: ComparableClaim, b: ComparableClaim) -> Pair | None:
+    """The verdict on two comparable claims, or None when there is nothing to report."""
+    size = value_difference(a, b)
+    cross_benchmark = a.kind == "score" and a.prop != b.prop
+    if size is None:
+        if cross_benchmark and a.exact and b.exact and a.number == b.number:
+            return Pair(a, b, "same number under another benchmark", Difference(None, Decimal(0)))
+        return None
+    if cross_benchmark:
+        return Pair(a, b, "explained by benchmark variant", size)
+    differing, unstated = setting_dimensions(a, b) if a.kind in ("score", "price") else ((), ())
+    if differing:
+        return Pair(a, b, "explained by setting", size, differing, unstated)
+    if _dated_apart(a, b):
+        return Pair(a, b, "explained by date", size, differing, unstated)
+    if unstated:
+        return Pair(a, b, "setting unstated on one side", size, differing, unstated)
+    return Pair(a, b, "conflict", size)
+
+
+def _dated_apart(a: ComparableClaim, b: ComparableClaim) -> bool:
+    if a.kind == "price":
+        return a.effective != b.effective
+    return a.kind == "score" and a.as_of is not None and b.as_of is not None and a.as_of != b.as_of
+
+
+class _Components:
+    """Union-find over ids: benchmark variant groups, subjects linked by preserving relations."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        root = item
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while item != root:
+            self.parent[item], item = root, self.parent.get(item, item)
+        return root
+
+    def join(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+@dataclass
+class Relations:
+    """Reference knowledge the rule uses: related benchmarks, lineage edges, labs' names."""
+
+    benchmark_links: list[tuple[str, str]] = field(default_factory=list)  # benchmark IRIs
+    lineage_edges: list[tuple[str, str, str]] = field(default_factory=list)  # child, parent IRIs, relation
+    seller_names: dict[str, set[str]] = field(default_factory=dict)  # subject IRI -> its lab's names
+
+    def variant_groups(self) -> _Components:
+        """Benchmarks grouped with every benchmark they are declared related to."""
+        groups = _Components()
+        for a, b in self.benchmark_links:
+            groups.join(a, b)
+        return groups
+
+    def preserving_groups(self) -> dict[str, _Components]:
+        """Per fact property, subjects grouped across the lineage relations that preserve it."""
+        groups: dict[str, _Components] = defaultdict(_Components)
+        for child, parent, relation in self.lineage_edges:
+            for prop in PRESERVED_BY_RELATION.get(relation, ()):
+                groups[prop].join(child, parent)
+        return groups
+
+
+def slug(iri: str) -> str:
+    """The last segment of an IRI: the id of an entity or the slug of a controlled value."""
+    return iri.rsplit("/", 1)[-1]
+
+
+def _normalise(name: str) -> str:
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+def sellers_match(a: ComparableClaim, b: ComparableClaim, relations: Relations) -> bool:
+    """Whether two prices are from the same seller (a price with no provider is the lab's own)."""
+    if a.provider is not None and b.provider is not None:
+        return _normalise(a.provider) == _normalise(b.provider)
+    if a.provider is None and b.provider is None:
+        return True
+    given = _normalise(a.provider or b.provider or "")
+    lab_names = relations.seller_names.get(a.subject, set())
+    return any(name and given.startswith(name) for name in lab_names)
+
+
+def group_key(claim: ComparableClaim, variants: _Components,
+              preserving: dict[str, _Components]) -> tuple:
+    """Claims with equal keys are candidates for comparison."""
+    if claim.kind == "score":
+        return ("score", claim.subject, variants.find(claim.prop))
+    if claim.kind == "fact":
+        prop = slug(claim.prop)
+        subject = preserving[prop].find(claim.subject) if prop in preserving else claim.subject
+        return ("fact", subject, claim.prop, claim.qualifier)
+    if claim.kind == "price":
+        return ("price", claim.subject, claim.prop, claim.unit)
+    return ("stance", claim.prop)
+
+
+def comparable_pairs(claims: Iterable[ComparableClaim], relations: Relations,
+                     involving: set[str] | None = None) -> Iterator[Pair]:
+    """Every pair of comparable claims with something to report, first claim by IRI.
+
+    ``involving`` restricts the pairs to those with at least one of these claim IRIs (an add).
+    """
+    variants = relations.variant_groups()
+    preserving = relations.preserving_groups()
+    groups: dict[tuple, list[ComparableClaim]] = defaultdict(list)
+    for claim in claims:
+        if claim.kind == "fact" and slug(claim.prop) in TEXT_ONLY_PROPERTIES:
+            continue
+        groups[group_key(claim, variants, preserving)].append(claim)
+    for members in groups.values():
+        members.sort(key=lambda c: c.iri)
+        for a, b in combinations(members, 2):
+            if involving is not None and a.iri not in involving and b.iri not in involving:
+                continue
+            if a.kind == "price" and not sellers_match(a, b, relations):
+                continue
+            pair = judge(a, b)
+            if pair is not None:
+                yield pair
