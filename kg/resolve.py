@@ -2,7 +2,7 @@
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -41,10 +41,19 @@ class NameIndex:
 
     by_name: dict[str, set[tuple[str, str]]]
     display: dict[str, str]
+    by_id: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def resolve(self, name: str, kinds: tuple[str, ...]) -> str:
-        """The IRI of the one entity of ``kinds`` called ``name``; else ``ResolveError``."""
+        """The IRI of the one entity of ``kinds`` called ``name``; else ``ResolveError``.
+
+        An entity's own id always finds it: first the exact id, then the id ignoring case and
+        punctuation, and only then labels and aliases (where two entities can share a name).
+        """
         key = normalise(name)
+        for candidates in (self.by_id.get(name.strip().casefold(), set()), self.by_id.get(key, set())):
+            by_id = {iri for iri, kind in candidates if kind in kinds}
+            if len(by_id) == 1:
+                return by_id.pop()
         found = {iri for iri, kind in self.by_name.get(key, set()) if kind in kinds}
         if len(found) == 1:
             return found.pop()
@@ -69,6 +78,7 @@ class NameIndex:
 def name_index(store: ox.Store) -> NameIndex:
     """Index the names of every entity in the store."""
     by_name: dict[str, set[tuple[str, str]]] = {}
+    by_id: dict[str, set[tuple[str, str]]] = {}
     display: dict[str, str] = {}
     for row in query(store, NAMES_QUERY):
         iri = row["entity"].value
@@ -76,5 +86,7 @@ def name_index(store: ox.Store) -> NameIndex:
         slug = iri.rsplit("/", 1)[-1]
         for name in (row["name"].value, slug):
             by_name.setdefault(normalise(name), set()).add((iri, kind))
+        for id_key in (slug.casefold(), normalise(slug)):
+            by_id.setdefault(id_key, set()).add((iri, kind))
         display.setdefault(iri, slug)
-    return NameIndex(by_name, display)
+    return NameIndex(by_name, display, by_id)
