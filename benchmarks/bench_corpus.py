@@ -70,7 +70,8 @@ def score(corpus: list[dict], found: dict[frozenset[str], str]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, help="a store built from data/ (default: build one)")
     args = parser.parse_args()
     store = args.store

@@ -52,9 +52,14 @@ def test_scores_of_different_snapshots_are_not_contradictions(real_store):
     pair = {by_value[76.6], by_value[68.5]}  # gpt-4o-2024-05-13 against gpt-4o-2024-11-20
     verdicts = {p["verdict"] for p in math["pairs"] if {p["a"], p["b"]} == pair}
     assert verdicts == {"explained by setting"}
-    # one snapshot (2024-05-13) scored 49.9 and 53.6 on GPQA by two README versions: still a conflict
+    # one snapshot (2024-05-13) scored 49.9 and 53.6 on GPQA Diamond in simple-evals: two rows of one
+    # table with different system prompts ('assistant' vs 'chatgpt'), so explained by setting
     gpqa = next(g for g in groups if g["property"] == "GPQA Diamond")  # simple-evals runs the Diamond set
-    assert gpqa["verdict"] == "conflict"
+    simple = {c["claim"]: c for c in gpqa["claims"] if c["source"].startswith("simple-evals")}
+    pairs = [p for p in gpqa["pairs"] if p["a"] in simple and p["b"] in simple
+             and {simple[p["a"]]["value"], simple[p["b"]]["value"]} == {49.9, 53.6}]
+    assert pairs and all(p["verdict"] == "explained by setting" and p["differing_dimensions"] == ["system_prompt"]
+                         for p in pairs)
 
 
 def test_audit_seed_003_qwen_humaneval_claim_does_not_hold(real_store):
