@@ -5,11 +5,10 @@ from pathlib import Path
 from rdflib import RDF, SKOS, Graph, Literal
 
 from kg.namespaces import PK, scheme_iri, value_iri
+from kg.packaged import ONTOLOGY_DIR
 from kg.rdf import new_graph
 from kg.vocabulary import SCHEMES, FactProperty
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 VOCABULARY_FILE = ONTOLOGY_DIR / "vocab.ttl"
 VALUES_FILE = ONTOLOGY_DIR / "values.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"

@@ -4,9 +4,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.ontology import PROJECT_ROOT
-
-QUERIES_DIR = PROJECT_ROOT / "queries"
+from kg.packaged import QUERIES_DIR
 
 
 @dataclass(frozen=True)

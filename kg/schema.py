@@ -3,10 +3,9 @@
 import json
 from pathlib import Path
 
-from kg.ontology import PROJECT_ROOT
+from kg.packaged import SCHEMA_DIR
 from kg.records import ReferenceFile, SourceFile
 
-SCHEMA_DIR = PROJECT_ROOT / "schema"
 SCHEMAS = {
     "source-file.schema.json": SourceFile,
     "reference-file.schema.json": ReferenceFile,
