@@ -201,11 +201,11 @@ class World:
     def __init__(self, rng: random.Random, seed: int, target: int) -> None:
         self.rng = rng
         self.seed = seed
-        n_models = max(40, round((target - FIXED_TRIPLES) / TRIPLES_PER_MODEL))
+        n_models = max(16, round((target - FIXED_TRIPLES) / TRIPLES_PER_MODEL))
         self.scale = target / 1_000_000
         self.n_models = n_models
-        self.make_labs(max(6, round(n_models / 55)))
-        self.make_benchmarks(max(30, round(n_models / 25)))
+        self.make_labs(max(4, round(n_models / 55)))
+        self.make_benchmarks(max(16, round(n_models / 25)))
         self.make_models(n_models)
         self.make_families()
         self.make_popularity()
@@ -1359,9 +1359,9 @@ def generate(out: Path, triples: int, seed: int = 7) -> dict:
         writer.model_card(model)
     for i in range(round(n * 0.12)):
         writer.article(i)
-    for i in range(max(3, round(n / 120))):
+    for i in range(max(2, round(n / 120))):
         writer.leaderboard(i)
-    for i in range(max(3, round(n / 40))):
+    for i in range(max(2, round(n / 40))):
         writer.paper(i)
     for i in range(max(2, round(n / 300))):
         writer.price_list(i)
