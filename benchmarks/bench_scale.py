@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -43,6 +44,7 @@ SECTION = "## Scale (bench_scale.py)"
 SIZE_WORDS = {"k": 1_000, "m": 1_000_000}
 SCAN = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 STARTUP_OP = "start-up (sparql ASK {})"
+say = partial(print, flush=True)
 SCAN_OP = "full scan (COUNT of all quads)"
 
 
@@ -169,7 +171,7 @@ REPEAT_LIMIT = {"seconds": math.inf}  # a run longer than this is not repeated (
 
 
 def timed(op: str, args: list[str], repeat: int, timeout: float, cwd: Path | None = None,
-          before=None, log=print) -> Result:
+          before=None, log=say) -> Result:
     """Median of ``repeat`` runs; stops repeating after a timeout, a failure or a run over the limit."""
     result = Result(op, timeout=timeout)
     for _ in range(repeat):
@@ -186,18 +188,18 @@ def timed(op: str, args: list[str], repeat: int, timeout: float, cwd: Path | Non
 # --------------------------------------------------------------------------- one size
 
 
-def ensure_tree(work: Path, triples: int, seed: int, log=print) -> Path:
+def ensure_tree(work: Path, triples: int, seed: int, log=say) -> Path:
     """The generated tree for (seed, size), generated once and cached under ``work``."""
     target = work / f"seed{seed}-{size_label(triples)}"
     if (target / "manifest.json").is_file():
         return target
     work.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=work))
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=work))
     log(f"generating {triples} triples (seed {seed}) into {target}")
-    scale_generator.generate(partial, triples, seed)
+    scale_generator.generate(scratch, triples, seed)
     if target.exists():
         shutil.rmtree(target)
-    partial.rename(target)
+    scratch.rename(target)
     return target
 
 
@@ -238,7 +240,7 @@ def query_ops(narrow: dict) -> list[tuple[str, list[str]]]:
     ]
 
 
-def run_size(tree: Path, repeat: int, timeout: float, log=print,
+def run_size(tree: Path, repeat: int, timeout: float, log=say,
              build_timeout: float | None = None) -> SizeRun:
     """Time every operation on one generated tree (the store is written under the tree)."""
     manifest = json.loads((tree / "manifest.json").read_text(encoding="utf-8"))
