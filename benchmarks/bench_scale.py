@@ -389,7 +389,9 @@ def report(runs: list[SizeRun], repeat: int) -> str:
         f"{run.manifest['narrow']['root_descendants']:,} descendants"
         for run in runs for c in [run.manifest["counts"]])
     lines.append(f"Trees (seed {runs[0].manifest['seed'] if runs else '-'}): {shapes}. Median of {repeat}; "
-                 "an operation that timed out or failed was not repeated.")
+                 "an operation that timed out or failed was not repeated"
+                 + (f", nor one whose run took over {REPEAT_LIMIT['seconds']:.0f} s"
+                    if math.isfinite(REPEAT_LIMIT["seconds"]) else "") + ".")
     narrowed = "; ".join(
         f"{run.label}: M = {n['model']} ({n['model_claims']} claims), B = {n['benchmark']} "
         f"({n['benchmark_scores']} scores), ROOT = {n['root']}, "
