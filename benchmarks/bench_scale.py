@@ -258,10 +258,10 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
     for _ in range(repeat):
         sample = run_kg(build, build_timeout, capture=True)
         result.samples.append(sample)
-        if sample.code != 0 or sample.seconds > REPEAT_LIMIT["seconds"]:
-            break
         words = sample.stdout.split()
         triples = int(words[words.index("triples,") - 1]) if "triples," in words else triples
+        if sample.code != 0 or sample.seconds > REPEAT_LIMIT["seconds"]:
+            break
     log(f"  {'kg build':<44} {result.shown():>12} s  rss {result.rss_mb or 0:7.0f} MB  ({triples} triples)")
     results.append(result)
     if result.seconds is None:
