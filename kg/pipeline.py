@@ -30,7 +30,7 @@ from kg.namespaces import (
 from kg.ontology import ontology_graph
 from kg.rdf import reference_graph, source_graph_of
 from kg.store import graph_from_store, graph_quads, open_store, query, write_generation, writer_lock
-from kg.validation import Origin, shacl_problems
+from kg.validation import Origin, SourceToValidate, graph_digest, source_digest, validate_sources
 
 Progress = Callable[[str], None]
 
@@ -50,7 +50,7 @@ class ValidatedTree:
         return sum(len(s.record.claims) for s in self.tree.sources)
 
 
-def _origins(tree: DataTree) -> dict[URIRef, Origin]:
+def _reference_origins(tree: DataTree) -> dict[URIRef, Origin]:
     origins: dict[URIRef, Origin] = {}
     for loaded in tree.references:
         name = display_path(loaded.path)
@@ -59,7 +59,6 @@ def _origins(tree: DataTree) -> dict[URIRef, Origin]:
                               ("licences", "licence"), ("propositions", "proposition")):
             for record in getattr(loaded.record, section):
                 origins[entity_iri(kind, record.id)] = Origin(name, f"{kind} '{record.id}'")
-    origins.update(_source_origins(tree.sources))
     return origins
 
 
@@ -85,11 +84,13 @@ def validate_tree(data_dir: Path, progress: Progress | None = None) -> Validated
     reference = reference_graph([loaded.record for loaded in tree.references])
     sources = {s.record.source.id: source_graph_of(s.record, index) for s in tree.sources}
     say("validating shapes")
-    combined = Graph()
-    combined += reference
-    for graph in sources.values():
-        combined += graph
-    problems = shacl_problems(combined, _origins(tree))
+    reference_digest = graph_digest(reference)
+    to_validate = [
+        SourceToValidate(s.record.source.id, sources[s.record.source.id],
+                         source_digest(s.path.read_bytes(), reference_digest), _source_origins([s]))
+        for s in tree.sources
+    ]
+    problems = validate_sources(reference, _reference_origins(tree), to_validate)
     if problems:
         raise DataError(problems)
     return ValidatedTree(tree, index, reference, sources)
@@ -207,10 +208,10 @@ def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
         if problems:
             raise DataError(problems)
         graph = source_graph_of(loaded.record, index)
-        combined = Graph()
-        combined += reference
-        combined += graph
-        problems = shacl_problems(combined, _source_origins([loaded]))
+        item = SourceToValidate(loaded.record.source.id, graph,
+                                source_digest(file.read_bytes(), graph_digest(reference)),
+                                _source_origins([loaded]))
+        problems = validate_sources(reference, {}, [item], check_reference=False)
         if problems:
             raise DataError(problems)
         source_id = loaded.record.source.id
