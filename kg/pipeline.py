@@ -117,8 +117,7 @@ def build(data_dir: Path, store_dir: Path, progress: Progress | None = None) -> 
     ]
 
     def fill(store: ox.Store) -> None:
-        for name, graph in graphs:
-            store.bulk_extend(graph_quads(graph, name))
+        store.bulk_extend(quad for name, graph in graphs for quad in graph_quads(graph, name))
         store.bulk_extend(graph_quads(derive_pairs(store), DERIVED_GRAPH))
 
     count = write_generation(store_dir, fill, from_current=False)
