@@ -5,12 +5,12 @@ people and programs: nested JSON objects, groups, roll-ups, trimmed graphs.
 """
 
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any
 
 from kg.canned import ParameterError, run_canned
 from kg.comparability import VERDICT_ORDER
 from kg.queries import canned_query
+from kg.session import StoreOrSession
 
 
 def _slug(iri: str | None) -> str | None:
@@ -39,7 +39,7 @@ def _policy(name: str, params: dict[str, str]) -> dict[str, str]:
     return {param.name: params.get(param.name, param.default) for param in canned_query(name).params}
 
 
-def parity(store_dir: Path, **params: str) -> dict[str, Any]:
+def parity(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
     """Best open vs best closed per benchmark, rolled up per category."""
     rows, _ = run_canned(store_dir, "parity", params)
     benchmarks = [
@@ -72,7 +72,7 @@ def _best_models(item: dict[str, Any]) -> tuple[tuple[Any, Any] | None, ...]:
                  for side in ("best_open", "best_closed"))
 
 
-def parity_trend(store_dir: Path, **params: str) -> dict[str, Any]:
+def parity_trend(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
     """The parity answer for one benchmark as of every day its evidence changed.
 
     A point is kept when the best open or the best closed model or value of a split differs from
@@ -125,7 +125,7 @@ def parity_table(result: dict[str, Any]) -> list[dict[str, Any]]:
     return flat
 
 
-def lineage(store_dir: Path, model: str, **params: str) -> dict[str, Any]:
+def lineage(store_dir: StoreOrSession, model: str, **params: str) -> dict[str, Any]:
     """Lineage edges around a model, trimmed to a depth and a relation."""
     raw = {"model": model, **params}
     rows, extra = run_canned(store_dir, "lineage", raw)
@@ -180,7 +180,7 @@ def _listed(text: str | None) -> list[str]:
     return [part for part in (text or "").split(", ") if part]
 
 
-def contradictions(store_dir: Path, **params: str) -> dict[str, Any]:
+def contradictions(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
     """Conflicting comparable claims, grouped by subject and property."""
     rows, _ = run_canned(store_dir, "contradictions", params)
     groups: dict[tuple, dict[str, Any]] = {}
@@ -249,7 +249,7 @@ def _verdict_of(pairs: list[dict[str, Any]]) -> str:
     return "mixed"
 
 
-def audit(store_dir: Path, **params: str) -> dict[str, Any]:
+def audit(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
     """Every comparison claim recomputed: a verdict within its own source and across sources."""
     rows, _ = run_canned(store_dir, "audit", params)
     comparisons: dict[str, dict[str, Any]] = {}
@@ -298,7 +298,7 @@ def audit_table(result: dict[str, Any]) -> list[dict[str, Any]]:
     return flat
 
 
-def plain(store_dir: Path, name: str, **params: str) -> list[dict[str, Any]]:
+def plain(store_dir: StoreOrSession, name: str, **params: str) -> list[dict[str, Any]]:
     """Any other canned query: its rows as they come."""
     rows, _ = run_canned(store_dir, name, params)
     return rows

@@ -4,15 +4,15 @@ import calendar
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from rdflib import XSD, Literal, URIRef
 
 from kg.namespaces import value_iri
 from kg.queries import CannedQuery, Parameter, canned_query
-from kg.resolve import NameIndex, name_index, normalise
-from kg.store import open_store, select_rows
+from kg.resolve import NameIndex, normalise
+from kg.session import StoreOrSession, session_for
+from kg.store import select_rows
 from kg.vocabulary import CATEGORIES, LINEAGE_RELATIONS
 
 ENTITY_KINDS = {
@@ -135,12 +135,13 @@ def bind_parameters(canned: CannedQuery, raw: dict[str, str], names: NameIndex) 
     return bindings, extra
 
 
-def run_canned(store_dir: Path, name: str, raw: dict[str, str]) -> tuple[list[dict[str, Any]], dict]:
-    """Run one canned query with parameters; returns its rows and the post-processing values."""
-    canned = canned_query(name)
-    with open_store(store_dir) as store:
-        names = name_index(store)
-        bindings, extra = bind_parameters(canned, raw, names)
-        rows = select_rows(store, canned.text, bindings, f"the {name} question")
-    return rows, extra
+def run_canned(source: StoreOrSession, name: str, raw: dict[str, str]) -> tuple[list[dict[str, Any]], dict]:
+    """Run one canned query with parameters; returns its rows and the post-processing values.
 
+    ``source`` is a ``Session`` (the store and name index kept across questions) or a store path.
+    """
+    canned = canned_query(name)
+    with session_for(source) as session:
+        bindings, extra = bind_parameters(canned, raw, session.names())
+        rows = select_rows(session.store, canned.text, bindings, f"the {name} question")
+    return rows, extra

@@ -1,13 +1,12 @@
 """Listing claims with their sources, filtered by model, benchmark or source."""
 
-from pathlib import Path
 from typing import Any
 
 from rdflib import URIRef
 
 from kg.queries import canned_query
-from kg.resolve import name_index
-from kg.store import open_store, select_rows
+from kg.session import StoreOrSession, session_for
+from kg.store import select_rows
 
 BENCHMARK_KINDS = ("score", "comparison")
 CLAIM_COLUMNS = (
@@ -40,15 +39,16 @@ def _shape(row: dict[str, Any]) -> dict[str, Any]:
     return shaped
 
 
-def list_claims(store_dir: Path, model: str | None = None, benchmark: str | None = None,
+def list_claims(store_dir: StoreOrSession, model: str | None = None, benchmark: str | None = None,
                 source: str | None = None) -> list[dict[str, Any]]:
     """Claims in the store, optionally about one entity, on one benchmark or from one source.
 
     Names resolve through ids, labels and aliases (case and punctuation ignored); a source
     may be named by its id or its title. Raises ``ResolveError`` for unknown names.
     """
-    with open_store(store_dir) as store:
-        names = name_index(store)
+    with session_for(store_dir) as session:
+        names = session.names()
+        store = session.store
         bindings: dict[str, object] = {}
         if model:
             bindings["subject"] = URIRef(names.resolve(

@@ -28,6 +28,7 @@ from kg.prices import PricesUnavailable, import_prices
 from kg.queries import canned_queries, canned_query
 from kg.resolve import ResolveError
 from kg.schema import write_schemas
+from kg.session import Session
 from kg.sparql import MAX_QUERY_CHARS, QueryRefused, run_sparql, serialize_triples
 from kg.store import StoreError, default_store_dir, open_store
 
@@ -199,7 +200,8 @@ def claims_command(
 ) -> None:
     """List claims with their sources and locators."""
     with user_errors(), bounded(timeout, limit):
-        rows = list_claims(_store(store), model, benchmark, source)
+        with Session(_store(store)) as session:
+            rows = list_claims(session, model, benchmark, source)
     columns = CLAIM_COLUMNS if fmt != Format.table else (
         "kind", "subject", "mention", "property", "value", "min", "max", "approximate", "source",
         "locator")
@@ -247,7 +249,7 @@ POLICY_QUESTIONS = {
 }
 
 
-def _render_query(name: str, store_dir: Path, positional: str | None, params: dict[str, str],
+def _render_query(name: str, store_dir: Session, positional: str | None, params: dict[str, str],
                   fmt: str) -> str:
     """Run one canned question and render it in the chosen format."""
     if name == "lineage":
@@ -322,7 +324,8 @@ def query_command(
             return
         try:
             positional, params = _parse_query_options(name, ctx.args)
-            text = _render_query(name, _store(store), positional, params, fmt)
+            with Session(_store(store)) as session:
+                text = _render_query(name, session, positional, params, fmt)
         except (ParameterError, graphs.GraphvizMissing) as exc:
             raise fail(str(exc), 2) from exc
     typer.echo(text)

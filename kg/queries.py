@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from kg.packaged import QUERIES_DIR
@@ -83,8 +84,9 @@ def parse_query_file(path: Path) -> CannedQuery:
     )
 
 
+@lru_cache(maxsize=4)
 def canned_queries(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
-    """Every canned query, by name."""
+    """Every canned query, by name (read and parsed once per process)."""
     return {p.stem: parse_query_file(p) for p in sorted(directory.glob("*.rq"))}
 
 

@@ -168,6 +168,11 @@ class LiveStore:
         self._handle = ReaderHandle(store_dir)
         self._lock = threading.Lock()
 
+    @property
+    def generation(self) -> Path:
+        """The generation directory currently open."""
+        return self._handle.generation
+
     def current(self) -> ox.Store:
         """The store of the current generation (callers must not hold it across a later call)."""
         with self._lock:
