@@ -42,15 +42,17 @@ from decimal import Decimal
 from itertools import combinations
 
 # Setting dimensions compared between two scores (or prices): every field of
-# kg.records.Setting except the free-text note.
-SETTING_DIMENSIONS = ("shots", "cot", "pass_at", "consensus_at", "tools", "split", "snapshot",
-                      "reasoning_effort", "system_prompt", "harness", "attempts", "evaluator",
-                      "output_cap")
+# kg.records.Setting except the free-text note, with pass_at/consensus_at read as one scoring
+# metric and the reasoning effort as one dimension (COMBINED_DIMENSIONS).
+SETTING_DIMENSIONS = ("shots", "cot", "metric", "tools", "split", "snapshot", "reasoning_effort",
+                      "system_prompt", "harness", "attempts", "evaluator", "output_cap")
 
-# Dimensions whose absence means a known default rather than "not said": a score with no split
-# is on the benchmark's usual test set (docs/data-format.md), so "easy subset" vs no split differ;
-# a score with no pass@k is pass@1, the metric benchmarks report unless they say otherwise.
-DEFAULTS_WHEN_ABSENT = {"split": "", "pass_at": "1"}
+# Two fields describe one dimension each, as an analyst reads them: the scoring metric (pass@k or
+# a majority vote cons@k: "pass@1" against "cons@64" is a stated difference) and the reasoning
+# effort (the controlled level when given, else the source's words: "Extended Thinking" stated
+# on one side only is an unstated dimension, not a match).
+COMBINED_DIMENSIONS = {"pass_at": "metric", "consensus_at": "metric",
+                       "reasoning_effort": "reasoning_effort", "reasoning_effort_mention": "reasoning_effort"}
 
 # Which lineage relations carry which fact properties from parent to child: the one table.
 # A quantized checkpoint has its parent's parameter counts and architecture; a documented
@@ -164,10 +166,22 @@ def value_difference(a: ComparableClaim, b: ComparableClaim) -> Difference | Non
     return None if agree else Difference()
 
 
+def dimensions(setting: dict[str, str]) -> dict[str, str]:
+    """A claim's stated setting, one value per compared dimension."""
+    stated = {name: value for name, value in setting.items() if name not in COMBINED_DIMENSIONS}
+    if "consensus_at" in setting:
+        stated["metric"] = f"cons@{setting['consensus_at']}"
+    elif "pass_at" in setting:
+        stated["metric"] = f"pass@{setting['pass_at']}"
+    effort = setting.get("reasoning_effort") or setting.get("reasoning_effort_mention")
+    if effort:
+        stated["reasoning_effort"] = effort.casefold()
+    return stated
+
+
 def setting_dimensions(a: ComparableClaim, b: ComparableClaim) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The setting dimensions stated on both sides with different values, and those stated on one side."""
-    sa = {**DEFAULTS_WHEN_ABSENT, **a.setting}
-    sb = {**DEFAULTS_WHEN_ABSENT, **b.setting}
+    sa, sb = dimensions(a.setting), dimensions(b.setting)
     differing = tuple(d for d in SETTING_DIMENSIONS if d in sa and d in sb and sa[d] != sb[d])
     unstated = tuple(d for d in SETTING_DIMENSIONS if (d in sa) != (d in sb))
     return differing, unstated

@@ -33,7 +33,7 @@ _PK = "https://w3id.org/paritykg/vocab#"
 SETTING_PREDICATES = {
     "shots": "shots", "chainOfThought": "cot", "passAt": "pass_at", "consensusAt": "consensus_at",
     "withTools": "tools", "split": "split", "snapshot": "snapshot", "reasoningEffort": "reasoning_effort",
-    "systemPrompt": "system_prompt", "harness": "harness", "attempts": "attempts",
+    "reasoningEffortMention": "reasoning_effort_mention", "systemPrompt": "system_prompt", "harness": "harness", "attempts": "attempts",
     "evaluator": "evaluator", "outputCap": "output_cap",
 }
 CLAIM_PREDICATES = ("subject", "benchmark", "factProperty", "priceMeasure", "proposition", "qualifier",
@@ -131,7 +131,8 @@ def _claim(iri: str, values: dict[str, Term]) -> ComparableClaim:
     approximate = values.get("approximate")
     exact = (number is not None and not uncertain and "minValue" not in values
              and "maxValue" not in values and not (approximate is not None and approximate.value == "true"))
-    setting = {SETTING_PREDICATES[p]: term.value for p, term in values.items() if p in SETTING_PREDICATES}
+    setting = {SETTING_PREDICATES[p]: _slug(term.value) if isinstance(term, ox.NamedNode) else term.value
+               for p, term in values.items() if p in SETTING_PREDICATES}
     return ComparableClaim(
         iri=iri, kind=kind,
         subject=values["subject"].value if "subject" in values else prop_term.value,

@@ -58,10 +58,18 @@ def test_a_dimension_stated_on_one_side_only_is_its_own_label():
     assert pair.verdict == "setting unstated on one side" and pair.unstated == ("shots",)
 
 
-def test_no_split_means_the_usual_test_set_and_no_pass_at_means_pass_at_1():
-    assert verdict(score("a", "90", split="easy subset"), score("b", "79.9")) == "explained by setting"
-    assert verdict(score("a", "72", pass_at="1"), score("b", "70")) == "conflict"
-    assert verdict(score("a", "72"), score("b", "90", pass_at="10")) == "explained by setting"
+def test_no_default_fills_an_unsaid_dimension_but_the_scoring_metric_is_one_dimension():
+    assert verdict(score("a", "90", split="easy subset"), score("b", "79.9")) == "setting unstated on one side"
+    assert verdict(score("a", "72", pass_at="1"), score("b", "70")) == "setting unstated on one side"
+    assert verdict(score("a", "72", pass_at="1"), score("b", "80", consensus_at="64")) == "explained by setting"
+    assert verdict(score("a", "72", pass_at="1"), score("b", "70", pass_at="1")) == "conflict"
+
+
+def test_reasoning_effort_is_its_level_or_else_the_sources_words():
+    assert verdict(score("a", "86.7", reasoning_effort_mention="Extended Thinking"), score("b", "87.4")) \
+        == "setting unstated on one side"
+    assert verdict(score("a", "86.7", reasoning_effort="xhigh"), score("b", "87.4", reasoning_effort="high")) \
+        == "explained by setting"
 
 
 def test_scores_for_different_dates_are_explained_by_date():
