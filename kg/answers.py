@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from kg.canned import ParameterError, run_canned
-from kg.comparability import VERDICT_ORDER
+from kg.comparability import VERDICT_ORDER, settings_agree
 from kg.queries import canned_query
 from kg.session import StoreOrSession
 
@@ -264,8 +264,8 @@ def audit(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
         })
         if row["verdict"] == "cannot be checked":
             continue
-        if row["verdict"] == "settings differ":
-            item["set_aside_for_setting"] += 1
+        if row["scope"] != "same source" and not settings_agree(row["leftSetting"], row["rightSetting"]):
+            item["set_aside_for_setting"] += 1  # the comparability rule: not known to be the same setting
             continue
         pair = {
             "left_value": row["leftValue"], "right_value": row["rightValue"],

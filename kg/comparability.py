@@ -314,3 +314,17 @@ def comparable_pairs(claims: Iterable[ComparableClaim], relations: Relations,
             pair = judge(a, b)
             if pair is not None:
                 yield pair
+
+
+def parse_setting_key(key: str | None) -> dict[str, str]:
+    """A setting from its canonical key text (``kg.records.Setting.key``: ``name=value;...``)."""
+    return dict(part.split("=", 1) for part in (key or "").split(";") if "=" in part)
+
+
+def settings_agree(key_a: str | None, key_b: str | None) -> bool:
+    """Whether two scores were measured in the same setting, as far as their sources say:
+    no dimension differs and none is stated on one side only (the audit counts only these)."""
+    a = ComparableClaim(iri="", kind="score", subject="", prop="", setting=parse_setting_key(key_a))
+    b = ComparableClaim(iri="", kind="score", subject="", prop="", setting=parse_setting_key(key_b))
+    differing, unstated = setting_dimensions(a, b)
+    return not differing and not unstated

@@ -33,7 +33,8 @@ _PK = "https://w3id.org/paritykg/vocab#"
 SETTING_PREDICATES = {
     "shots": "shots", "chainOfThought": "cot", "passAt": "pass_at", "consensusAt": "consensus_at",
     "withTools": "tools", "split": "split", "snapshot": "snapshot", "reasoningEffort": "reasoning_effort",
-    "reasoningEffortMention": "reasoning_effort_mention", "systemPrompt": "system_prompt", "harness": "harness", "attempts": "attempts",
+    "reasoningEffortMention": "reasoning_effort_mention",
+    "systemPrompt": "system_prompt", "harness": "harness", "attempts": "attempts",
     "evaluator": "evaluator", "outputCap": "output_cap",
 }
 CLAIM_PREDICATES = ("subject", "benchmark", "factProperty", "priceMeasure", "proposition", "qualifier",

@@ -25,6 +25,8 @@ SCHEME_CLASS = {
     "comparison-measure": PK.ComparisonMeasure,
     "stance": PK.Stance,
     "fact-property": PK.FactProperty,
+    "reasoning-effort": PK.ReasoningEffort,
+    "benchmark-relation": PK.BenchmarkRelation,
 }
 
 

@@ -261,7 +261,8 @@ class Setting(Record):
     note: str | None = Field(default=None, description="Any other condition, in our words.")
 
     def key(self) -> str:
-        """A canonical text for the setting; equal keys mean comparable settings."""
+        """A canonical text for the setting (equal keys: equal settings; whether two settings are
+        comparable is decided by kg.comparability, which reads this key too)."""
         parts = [
             f"{name}={value}"
             for name, value in self.model_dump(exclude_none=True).items()
