@@ -22,6 +22,7 @@ from kg.cli import app
 from kg.sparql import QueryRefused, check_read_only, run_sparql
 from kg.store import open_store
 from tests.conftest import FIXTURE_DATA, tree_digest
+from tests.test_bad_input import SCORE, SOURCE_HEAD
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,23 +208,8 @@ def test_oversized_query_is_refused_before_parsing():
 
 # --- data files: strict, bounded loading -----------------------------------------------------
 
-HEAD = """\
-source:
-  id: hostile
-  title: A hostile source
-  date: 2025-05-01
-  kind: analysis
-claims:
-"""
-CLAIM = """\
-- id: the-claim
-  kind: score
-  subject: open-chat-70b
-  mention: Open Chat
-  benchmark: bench-text
-  value: 50
-  locator: para 1
-"""
+HEAD = SOURCE_HEAD.replace("id: bad", "id: hostile").replace("A bad source", "A hostile source")
+CLAIM = SCORE
 
 
 def _source(body: str = CLAIM) -> str:
