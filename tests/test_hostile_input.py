@@ -408,6 +408,7 @@ def _bad_inputs(store: Path, data: Path, tmp: Path) -> list[tuple[tuple, int]]:
         (("export", "-F", "xml", "--store", store), 2),
         (("export", "--store", missing), 2),
         (("lint", "--data", missing), 1),
+        (("serve", "--store", missing), 2),
     ]
 
 
@@ -538,6 +539,10 @@ def test_three_way_cross_product_ends_on_the_timeout_with_memory_bounded(fixture
     assert done.returncode == 3, done.stderr
     assert "time limit of 3 s" in done.stderr and "Traceback" not in done.stderr
     assert elapsed < 30
+    import resource
+
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far
+    assert peak_kib < 2 * 1024 * 1024, f"a child used {peak_kib / 1024:.0f} MiB"
 
 
 def test_row_cap_ends_with_a_message(fixture_store):
