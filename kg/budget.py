@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+MAX_QUERY_CHARS = 100_000  # length of a query text a user may send
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_LIMIT = 200_000
 MAX_TIMEOUT = 24 * 3600.0

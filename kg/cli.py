@@ -14,22 +14,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg import answers, charts, graphs
-from kg.budget import DEFAULT_LIMIT, DEFAULT_TIMEOUT, QueryBounded, QueryBudget, use_budget
+from kg.budget import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_QUERY_CHARS, QueryBounded, QueryBudget, use_budget
 from kg.canned import ParameterError
 from kg.claims import CLAIM_COLUMNS, list_claims
-from kg.endpoint import serve
-from kg.errors import DataError
-from kg.export import EXPORT_FORMATS, export_store
-from kg.lint import lint_tree
-from kg.ontology import write_values_file
-from kg.output import Format, render_rows
-from kg.pipeline import add_source, build, validate_tree
-from kg.prices import PricesUnavailable, import_prices
+from kg.errors import DataError, QueryRefused
+from kg.output import EXPORT_FORMATS, Format, render_rows
 from kg.queries import canned_queries, canned_query
 from kg.resolve import ResolveError
-from kg.schema import write_schemas
 from kg.session import Session
-from kg.sparql import MAX_QUERY_CHARS, QueryRefused, run_sparql, serialize_triples
 from kg.store import StoreError, default_store_dir, open_store
 
 app = typer.Typer(
@@ -121,6 +113,8 @@ def step_progress(steps: tuple[str, ...]) -> Iterator[Callable[[str], None]]:
 @app.command("build")
 def build_command(data: DataOption = Path("data"), store: StoreOption = None) -> None:
     """Rebuild the store from the data tree (all or nothing) and print what it holds."""
+    from kg.pipeline import build
+
     with user_errors(), step_progress(BUILD_STEPS) as progress:
         report = build(data, _store(store), progress)
     typer.echo(f"built {_store(store)}: {report.triples} triples, {report.sources} sources, "
@@ -130,6 +124,8 @@ def build_command(data: DataOption = Path("data"), store: StoreOption = None) ->
 @app.command("validate")
 def validate_command(data: DataOption = Path("data")) -> None:
     """Check the data tree (file shape, references, SHACL) without touching any store."""
+    from kg.pipeline import validate_tree
+
     with user_errors(), step_progress(BUILD_STEPS[:-1]) as progress:
         validated = validate_tree(data, progress)
     typer.echo(f"{data}: valid ({len(validated.sources)} sources, {validated.claim_count} claims)")
@@ -141,6 +137,8 @@ def add_command(
     store: StoreOption = None,
 ) -> None:
     """Validate one new source file against the store's reference data and add it."""
+    from kg.pipeline import add_source
+
     with user_errors():
         source_id, count = add_source(file, _store(store))
     typer.echo(f"added source '{source_id}' ({count} claims) to {_store(store)}; "
@@ -170,6 +168,8 @@ def sparql_command(
     limit: LimitOption = DEFAULT_LIMIT,
 ) -> None:
     """Run any SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the store."""
+    from kg.sparql import run_sparql, serialize_triples
+
     if (query is None) == (file is None):
         raise fail("give a query or -f FILE (one of them)", 2)
     text = _query_text(query, file)
@@ -339,6 +339,8 @@ def serve_command(
     allow_service: Annotated[bool, typer.Option(help="Allow SERVICE (federated) calls.")] = False,
 ) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql."""
+    from kg.endpoint import serve
+
     with user_errors(), open_store(_store(store)):
         pass
 
@@ -359,6 +361,8 @@ def export_command(
     store: StoreOption = None,
 ) -> None:
     """Export the whole store."""
+    from kg.export import export_store
+
     with user_errors():
         try:
             text = export_store(_store(store), fmt)
@@ -374,6 +378,8 @@ def export_command(
 @app.command("import-prices")
 def import_prices_command(data: DataOption = Path("data")) -> None:
     """Write dated price claims from the genai-prices package into data/prices/."""
+    from kg.prices import PricesUnavailable, import_prices
+
     with user_errors():
         try:
             path, count = import_prices(data)
@@ -388,6 +394,8 @@ def lint_command(
     check: Annotated[bool, typer.Option(help="Only report; exit 1 if a file would change.")] = False,
 ) -> None:
     """Rewrite data files into canonical form (sorted, defaults omitted)."""
+    from kg.lint import lint_tree
+
     with user_errors():
         changed = lint_tree(data, write=not check)
     for path in changed:
@@ -401,6 +409,9 @@ def lint_command(
 @app.command("schema")
 def schema_command() -> None:
     """Regenerate the JSON Schemas (schema/) and controlled values (ontology/values.ttl)."""
+    from kg.ontology import write_values_file
+    from kg.schema import write_schemas
+
     for path in [*write_schemas(), write_values_file()]:
         typer.echo(f"wrote {path}")
 

@@ -33,3 +33,11 @@ def display_path(path: Path) -> str:
         return str(path.absolute().relative_to(Path.cwd()))
     except (ValueError, OSError):
         return str(path)
+
+
+class QueryRefused(ValueError):
+    """The query asks for something the read-only endpoint does not do."""
+
+
+class QuerySyntaxError(QueryRefused):
+    """The text is neither a SPARQL 1.1 query nor an update."""

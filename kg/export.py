@@ -5,10 +5,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
+from kg.output import EXPORT_FORMATS
 from kg.rdf import PREFIXES, new_graph
 from kg.store import from_ox_term, open_store
-
-EXPORT_FORMATS = ("ttl", "nq", "jsonld")
 
 
 def export_store(store_dir: Path, fmt: str) -> str:

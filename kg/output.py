@@ -16,6 +16,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float", "int", "long")}
 
 
+EXPORT_FORMATS = ("ttl", "nq", "jsonld")
+
+
 class Format(StrEnum):
     """Output formats for row results."""
 

@@ -8,19 +8,10 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from kg.budget import run_bounded, take
+from kg.budget import MAX_QUERY_CHARS, run_bounded, take
+from kg.errors import QueryRefused, QuerySyntaxError
 from kg.output import iter_rows
 from kg.store import query
-
-MAX_QUERY_CHARS = 100_000
-
-
-class QueryRefused(ValueError):
-    """The query asks for something the read-only endpoint does not do."""
-
-
-class QuerySyntaxError(QueryRefused):
-    """The text is neither a SPARQL 1.1 query nor an update."""
 
 
 def _contains_service(node: Any) -> bool:
