@@ -42,7 +42,19 @@ def _policy(name: str, params: dict[str, str]) -> dict[str, str]:
 def parity(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
     """Best open vs best closed per benchmark, rolled up per category."""
     rows, _ = run_canned(store_dir, "parity", params)
-    benchmarks = [
+    benchmarks = _parity_items(rows)
+    categories: dict[str, Counter] = defaultdict(Counter)
+    for item in benchmarks:
+        categories[item["category"]][item["verdict"]] += 1
+    rollup = [{"category": name, **dict(sorted(counts.items()))}
+              for name, counts in sorted(categories.items())]
+    return {"parameters": params, "policy": _policy("parity", params), "benchmarks": benchmarks,
+            "categories": rollup}
+
+
+def _parity_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parity rows shaped as one item per benchmark (and split)."""
+    return [
         {
             "benchmark": row["benchmarkLabel"],
             "benchmark_id": _slug(row["benchmark"]),
@@ -57,13 +69,6 @@ def parity(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
         }
         for row in rows
     ]
-    categories: dict[str, Counter] = defaultdict(Counter)
-    for item in benchmarks:
-        categories[item["category"]][item["verdict"]] += 1
-    rollup = [{"category": name, **dict(sorted(counts.items()))}
-              for name, counts in sorted(categories.items())]
-    return {"parameters": params, "policy": _policy("parity", params), "benchmarks": benchmarks,
-            "categories": rollup}
 
 
 def _best_models(item: dict[str, Any]) -> tuple[tuple[Any, Any] | None, ...]:
@@ -81,10 +86,16 @@ def parity_trend(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
     if not params.get("benchmark"):
         raise ParameterError("trend needs a benchmark: kg query trend --benchmark NAME")
     rows, _ = run_canned(store_dir, "trend", params)
+    days = sorted({str(row["date"]) for row in rows if row["date"]})
+    by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if days:  # one parity run for every change day at once
+        parity_rows, _ = run_canned(store_dir, "parity", params, days=days)
+        for row in parity_rows:
+            by_day[str(row["asOf"])].append(row)
     points: list[dict[str, Any]] = []
     last: dict[str | None, tuple[tuple[Any, Any] | None, ...]] = {}
-    for day in sorted({row["date"] for row in rows if row["date"]}):
-        for item in parity(store_dir, asOf=day, **params)["benchmarks"]:
+    for day in days:
+        for item in _parity_items(by_day[day]):
             best = _best_models(item)
             if best != (None, None) and last.get(item["split"]) != best:
                 last[item["split"]] = best

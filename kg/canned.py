@@ -135,13 +135,34 @@ def bind_parameters(canned: CannedQuery, raw: dict[str, str], names: NameIndex) 
     return bindings, extra
 
 
-def run_canned(source: StoreOrSession, name: str, raw: dict[str, str]) -> tuple[list[dict[str, Any]], dict]:
+def run_canned(source: StoreOrSession, name: str, raw: dict[str, str],
+               days: list[str] | None = None) -> tuple[list[dict[str, Any]], dict]:
     """Run one canned query with parameters; returns its rows and the post-processing values.
 
     ``source`` is a ``Session`` (the store and name index kept across questions) or a store path.
+    ``days`` answers a dated question (parity) for several "as of" days in one run: they are
+    bound by a VALUES block at every ``# scope of ?asOf`` line of the query.
     """
     canned = canned_query(name)
+    text = canned.text if days is None else as_of_days_text(canned.text, days)
     with session_for(source) as session:
         bindings, extra = bind_parameters(canned, raw, session.names())
-        rows = select_rows(session.store, canned.text, bindings, f"the {name} question")
+        rows = select_rows(session.store, text, bindings, f"the {name} question")
     return rows, extra
+
+
+AS_OF_SCOPE = re.compile(r"^(\s*)# scope of \?asOf\b.*$", re.M)
+
+
+def as_of_days_text(text: str, days: list[str]) -> str:
+    """The query with ``VALUES ?asOf { ... }`` at each marked scope; days are checked ISO dates."""
+    literals = []
+    for day in days:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            raise ParameterError(f"'{day}' is not a day (YYYY-MM-DD)")
+        dt.date.fromisoformat(day)
+        literals.append(f'"{day}"^^<{XSD.date}>')
+    if not AS_OF_SCOPE.search(text):
+        raise ValueError("this query has no '# scope of ?asOf' line to bind days at")
+    block = "VALUES ?asOf { " + " ".join(literals) + " }"
+    return AS_OF_SCOPE.sub(lambda m: m.group(1) + block, text)
