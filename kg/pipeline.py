@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.comparability import Relations, comparable_pairs
+from kg.comparability import Relations, comparable_pairs, slug
 from kg.derive import (
     DERIVED_GRAPH,
     derived_graph_for_source,
@@ -135,11 +135,17 @@ def derive_pairs(store: ox.Store, new_claims: set[str] | None = None) -> Graph:
 
 
 def _focus(store: ox.Store, new_claims: set[str], relations: Relations) -> set[str]:
-    """The subjects new claims are about, with those linked to them by preserving relations."""
-    subjects = {claim.subject for claim in read_claims_by_iri(store, new_claims)}
+    """The subjects new claims are about, with those a preserving relation links to them for the
+    properties the new fact claims state (a new parameter count reaches the quantized children)."""
+    claims = read_claims_by_iri(store, new_claims)
+    subjects = {claim.subject for claim in claims}
     linked = set(subjects)
-    for components in relations.preserving_groups().values():
-        roots = {components.find(subject) for subject in subjects}
+    preserved_props = {slug(claim.prop) for claim in claims if claim.kind == "fact"}
+    for prop, components in relations.preserving_groups().items():
+        if prop not in preserved_props:
+            continue
+        roots = {components.find(subject) for claim in claims if claim.kind == "fact"
+                 and slug(claim.prop) == prop for subject in (claim.subject,)}
         for child, parent, _ in relations.lineage_edges:
             linked.update(node for node in (child, parent) if components.find(node) in roots)
     return linked
