@@ -51,7 +51,7 @@ def _store(store: Path | None) -> Path:
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error to stderr (one line) and return the exit to raise."""
-    one_line = " ".join(message.split())
+    one_line = escape(" ".join(message.split()))  # the message is text, never Rich markup
     err.print(f"[red]error:[/red] {one_line}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(code)
 
@@ -90,9 +90,9 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(1) from exc
     except (StoreError, ResolveError, QueryRefused, ParameterError, KeyError) as exc:
         message = exc.args[0] if exc.args else str(exc)
-        raise fail(escape(str(message)), 2) from exc
+        raise fail(str(message), 2) from exc
     except QueryBounded as exc:
-        raise fail(escape(str(exc)), 3) from exc
+        raise fail(str(exc), 3) from exc
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float", "int", "long")}
@@ -82,9 +83,9 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[s
         return buffer.getvalue().rstrip("\n")
     table = Table(title=title, show_lines=False, expand=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*[_cell(row.get(c)) for c in columns])
+        table.add_column(Text(column), overflow="fold")
+    for row in rows:  # cells as plain Text: "[airline]" is data, not Rich markup
+        table.add_row(*[Text(_cell(row.get(c))) for c in columns])
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(table)
     text = console.export_text()

@@ -144,8 +144,8 @@ def _focus(store: ox.Store, new_claims: set[str], relations: Relations) -> set[s
     for prop, components in relations.preserving_groups().items():
         if prop not in preserved_props:
             continue
-        roots = {components.find(subject) for claim in claims if claim.kind == "fact"
-                 and slug(claim.prop) == prop for subject in (claim.subject,)}
+        roots = {components.find(claim.subject) for claim in claims
+                 if claim.kind == "fact" and slug(claim.prop) == prop}
         for child, parent, _ in relations.lineage_edges:
             linked.update(node for node in (child, parent) if components.find(node) in roots)
     return linked

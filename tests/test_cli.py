@@ -215,3 +215,11 @@ def test_parity_chart_lists_other_units_under_the_axis(fixture_store):
 def test_svg_is_refused_for_table_only_questions(fixture_store):
     result = kg("query", "coverage", "--store", fixture_store, "-F", "svg")
     assert result.exit_code == 2 and "lineage, parity and trend" in result.output
+
+
+def test_table_cells_in_square_brackets_are_shown_not_read_as_markup():
+    """Regression: parity rows 'τ-bench [airline]' showed as 'τ-bench' (Rich ate the tag)."""
+    from kg.output import Format, render_rows
+
+    text = render_rows([{"benchmark": "τ-bench [airline]", "note": "[bold]x[/bold]"}], Format.table)
+    assert "τ-bench [airline]" in text and "[bold]x[/bold]" in text
