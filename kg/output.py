@@ -4,7 +4,6 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -13,9 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float", "int", "long")}
-
+from kg.terms import plain_value
 
 EXPORT_FORMATS = ("ttl", "nq", "jsonld")
 
@@ -34,14 +31,7 @@ def term_value(term: Any) -> Any:
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype in NUMERIC:
-            number = Decimal(term.value)
-            whole = number == number.to_integral_value() and "." not in term.value
-            return int(number) if whole else float(number)
-        if datatype == XSD + "boolean":
-            return term.value == "true"
-        return term.value
+        return plain_value(term.value, term.datatype.value)
     return term.value
 
 

@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -77,14 +78,24 @@ class NameIndex:
 
 def name_index(store: ox.Store) -> NameIndex:
     """Index the names of every entity in the store."""
+    return names_from_rows(
+        {"entity": row["entity"].value, "type": row["type"].value, "name": row["name"].value}
+        for row in query(store, NAMES_QUERY))
+
+
+def names_from_rows(rows: Iterable[dict[str, str]]) -> NameIndex:
+    """Index the names of every entity from ``NAMES_QUERY`` rows (IRIs and names as strings).
+
+    Any engine that runs the query can be indexed this way: the embedded store or a remote endpoint.
+    """
     by_name: dict[str, set[tuple[str, str]]] = {}
     by_id: dict[str, set[tuple[str, str]]] = {}
     display: dict[str, str] = {}
-    for row in query(store, NAMES_QUERY):
-        iri = row["entity"].value
-        kind = KINDS[row["type"].value.rsplit("#", 1)[-1]]
+    for row in rows:
+        iri = str(row["entity"])
+        kind = KINDS[str(row["type"]).rsplit("#", 1)[-1]]
         slug = iri.rsplit("/", 1)[-1]
-        for name in (row["name"].value, slug):
+        for name in (str(row["name"]), slug):
             by_name.setdefault(normalise(name), set()).add((iri, kind))
         for id_key in (slug.casefold(), normalise(slug)):
             by_id.setdefault(id_key, set()).add((iri, kind))

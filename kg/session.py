@@ -9,11 +9,12 @@ store and rebuilds the name index once.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from kg.resolve import NameIndex, name_index
-from kg.store import LiveStore
+from kg.store import LiveStore, select_rows
 
 
 class Session:
@@ -28,6 +29,14 @@ class Session:
     def store(self) -> ox.Store:
         """The store of the current generation."""
         return self._live.current()
+
+    def select(self, text: str, what: str = "the query") -> list[dict[str, Any]]:
+        """A SELECT query's rows as plain values (IRIs as strings), within the budget in effect.
+
+        ``text`` is complete: parameters are already bound in it (kg.canned), so the same text
+        runs here and on a remote endpoint.
+        """
+        return select_rows(self.store, text, None, what)
 
     def names(self) -> NameIndex:
         """The name index of the current generation, built on first use."""
@@ -48,13 +57,27 @@ class Session:
         self.close()
 
 
-StoreOrSession = Path | Session
+class QueryEngine(Protocol):
+    """What a canned question needs from where it runs: SELECT rows and the name index.
+
+    ``Session`` (the embedded store) and ``kg.remote.RemoteEndpoint`` (any SPARQL 1.1 Protocol
+    endpoint) both provide it.
+    """
+
+    def select(self, text: str, what: str = "the query") -> list[dict[str, Any]]:
+        """The rows of a complete SELECT query."""
+
+    def names(self) -> NameIndex:
+        """The names of every entity the engine's graph holds."""
+
+
+StoreOrSession = Path | Session | QueryEngine
 
 
 @contextmanager
 def session_for(source: StoreOrSession) -> Iterator[Session]:
     """The given session, or a session opened on a store path for the duration of a block."""
-    if isinstance(source, Session):
+    if not isinstance(source, Path):
         yield source
         return
     with Session(source) as session:

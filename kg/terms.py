@@ -1,0 +1,21 @@
+"""RDF terms as plain Python values, one rule for every engine (embedded or remote)."""
+
+from decimal import Decimal
+from typing import Any
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMERIC = {XSD + name for name in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+    "unsignedShort", "unsignedByte")}
+
+
+def plain_value(lexical: str, datatype: str | None) -> Any:
+    """A literal's value: numbers as int (whole, written without a point) or float, booleans as bool."""
+    if datatype in NUMERIC:
+        number = Decimal(lexical)
+        whole = number == number.to_integral_value() and "." not in lexical and "e" not in lexical.lower()
+        return int(number) if whole else float(number)
+    if datatype == XSD + "boolean":
+        return lexical in ("true", "1")
+    return lexical
