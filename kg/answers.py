@@ -63,12 +63,17 @@ def _parity_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "unit": row["unit"],
             "best_open": _side(row, "open"),
             "best_closed": _side(row, "closed"),
-            "gap": None if row["gap"] is None else round(row["gap"], 4),
-            "ratio": None if row["ratio"] is None else round(row["ratio"], 4),
+            "gap": _number(row["gap"]),
+            "ratio": _number(row["ratio"]),
             "verdict": row["verdict"],
         }
         for row in rows
     ]
+
+
+def _number(value: Any) -> float | int | None:
+    """A numeric cell rounded for people; the empty string a portable query writes for "none" is None."""
+    return None if value in (None, "") else round(value, 4)
 
 
 def _best_models(item: dict[str, Any]) -> tuple[tuple[Any, Any] | None, ...]:

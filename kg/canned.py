@@ -8,11 +8,11 @@ from typing import Any
 
 from rdflib import XSD, Literal, URIRef
 
+from kg.binding import bind, marked_variables
 from kg.namespaces import value_iri
 from kg.queries import CannedQuery, Parameter, canned_query
 from kg.resolve import NameIndex, normalise
 from kg.session import StoreOrSession, session_for
-from kg.store import select_rows
 from kg.vocabulary import CATEGORIES, LINEAGE_RELATIONS
 
 ENTITY_KINDS = {
@@ -26,13 +26,6 @@ ENTITY_KINDS = {
 
 class ParameterError(ValueError):
     """A parameter value that is not allowed (unknown option, wrong type)."""
-
-
-def _select_variables(text: str) -> set[str]:
-    """Variables named in the query's SELECT clause (only those can be bound in Oxigraph)."""
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    match = re.search(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\bWHERE\b", body, re.S | re.I)
-    return set(re.findall(r"\?(\w+)", match.group(1))) if match else set()
 
 
 def _concept(value: str, concepts, what: str) -> str:
@@ -109,11 +102,28 @@ def convert(param: Parameter, value: str, names: NameIndex) -> Any:
     return Literal(value)
 
 
-def bind_parameters(canned: CannedQuery, raw: dict[str, str], names: NameIndex) -> tuple[dict, dict]:
-    """Split given parameters into SPARQL bindings and values for Python post-processing.
+def default_term(param: Parameter) -> Any:
+    """The term a parameter takes when it is not given: a choice's or a number's stated default.
 
-    A parameter ``x`` binds the variable ``?xParam`` if the query selects one (used when ``?x``
-    is itself an output), else ``?x`` if selected; otherwise it is left for post-processing.
+    Dates and entities have no default term: unset, they stay unbound in the query.
+    """
+    default = param.default
+    if param.choices and default in param.choices:
+        return Literal(default)
+    if param.kind == "number":
+        try:
+            return Literal(Decimal(default), datatype=XSD.decimal)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def bind_parameters(canned: CannedQuery, raw: dict[str, str], names: NameIndex) -> tuple[dict, dict]:
+    """Split parameters into the query's VALUES bindings and values for Python post-processing.
+
+    A parameter ``x`` binds the variable ``?xParam`` if a ``# bind`` line of the query names one
+    (used when ``?x`` is itself an output), else ``?x``; a parameter no ``# bind`` line names is
+    left for post-processing. Unset choices and numbers take their stated defaults.
     """
     declared = {p.name: p for p in canned.params}
     unknown = set(raw) - set(declared)
@@ -122,15 +132,17 @@ def bind_parameters(canned: CannedQuery, raw: dict[str, str], names: NameIndex) 
         raise ParameterError(
             f"unknown parameter(s) for '{canned.name}': {', '.join(sorted(unknown))}; "
             f"it takes: {options}")
-    in_select = _select_variables(canned.text)
+    marked = marked_variables(canned.text)
     bindings: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    for name, value in raw.items():
-        term = convert(declared[name], value, names)
-        variable = name + "Param" if name + "Param" in in_select else name
-        if variable in in_select:
+    for name, param in declared.items():
+        term = convert(param, raw[name], names) if name in raw else default_term(param)
+        if term is None:
+            continue
+        variable = name + "Param" if name + "Param" in marked else name
+        if variable in marked:
             bindings[variable] = term
-        else:
+        elif name in raw:
             extra[name] = term
     return bindings, extra
 
@@ -139,30 +151,26 @@ def run_canned(source: StoreOrSession, name: str, raw: dict[str, str],
                days: list[str] | None = None) -> tuple[list[dict[str, Any]], dict]:
     """Run one canned query with parameters; returns its rows and the post-processing values.
 
-    ``source`` is a ``Session`` (the store and name index kept across questions) or a store path.
-    ``days`` answers a dated question (parity) for several "as of" days in one run: they are
-    bound by a VALUES block at every ``# scope of ?asOf`` line of the query.
+    ``source`` is a ``Session`` (the store and name index kept across questions), a store path,
+    or any other engine (``kg.remote.RemoteEndpoint``): the parameters are bound into the text
+    (``kg.binding``), so every engine runs the same query. ``days`` answers a dated question
+    (parity) for several "as of" days in one run.
     """
     canned = canned_query(name)
-    text = canned.text if days is None else as_of_days_text(canned.text, days)
     with session_for(source) as session:
         bindings, extra = bind_parameters(canned, raw, session.names())
-        rows = select_rows(session.store, text, bindings, f"the {name} question")
+        if days is not None:
+            bindings["asOf"] = as_of_terms(days)
+        rows = session.select(bind(canned.text, bindings), f"the {name} question")
     return rows, extra
 
 
-AS_OF_SCOPE = re.compile(r"^(\s*)# scope of \?asOf\b.*$", re.M)
-
-
-def as_of_days_text(text: str, days: list[str]) -> str:
-    """The query with ``VALUES ?asOf { ... }`` at each marked scope; days are checked ISO dates."""
-    literals = []
+def as_of_terms(days: list[str]) -> list[Literal]:
+    """Checked ISO days as ``xsd:date`` terms for the ``?asOf`` variable."""
+    terms = []
     for day in days:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
             raise ParameterError(f"'{day}' is not a day (YYYY-MM-DD)")
         dt.date.fromisoformat(day)
-        literals.append(f'"{day}"^^<{XSD.date}>')
-    if not AS_OF_SCOPE.search(text):
-        raise ValueError("this query has no '# scope of ?asOf' line to bind days at")
-    block = "VALUES ?asOf { " + " ".join(literals) + " }"
-    return AS_OF_SCOPE.sub(lambda m: m.group(1) + block, text)
+        terms.append(Literal(day, datatype=XSD.date))
+    return terms

@@ -18,6 +18,7 @@ from kg.derive import (
 )
 from kg.errors import DataError, display_path
 from kg.integrity import ReferenceIndex, check_sources, check_tree
+from kg.keys import key_quads, refresh_keys
 from kg.loading import DataTree, LoadedSource, load_source_file, load_tree
 from kg.namespaces import (
     ONTOLOGY_GRAPH,
@@ -119,6 +120,7 @@ def build(data_dir: Path, store_dir: Path, progress: Progress | None = None) -> 
     def fill(store: ox.Store) -> None:
         store.bulk_extend(quad for name, graph in graphs for quad in graph_quads(graph, name))
         store.bulk_extend(graph_quads(derive_pairs(store), DERIVED_GRAPH))
+        store.bulk_extend(list(key_quads(store, ox.NamedNode(str(DERIVED_GRAPH)))))
 
     count = write_generation(store_dir, fill, from_current=False)
     return BuildReport(count, len(validated.sources), validated.claim_count)
@@ -224,7 +226,9 @@ def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
 
         def fill(store: ox.Store) -> None:
             store.extend(graph_quads(graph, source_graph(source_id)))
-            store.extend(graph_quads(derive_pairs(store, new_claims), derived_graph_for_source(source_id)))
+            derived_here = derived_graph_for_source(source_id)
+            store.extend(graph_quads(derive_pairs(store, new_claims), derived_here))
+            refresh_keys(store, new_claims, ox.NamedNode(str(derived_here)), ox.NamedNode(str(DERIVED_GRAPH)))
 
         write_generation(store_dir, fill, from_current=True)
     return source_id, len(loaded.record.claims)

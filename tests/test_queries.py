@@ -8,7 +8,8 @@ import pytest
 from rdflib import Literal
 
 from kg import answers
-from kg.canned import ParameterError, _select_variables, run_canned
+from kg.binding import BIND_LINE, marked_variables
+from kg.canned import ParameterError, run_canned
 from kg.queries import QUERIES_DIR, canned_queries
 from kg.resolve import ResolveError
 from kg.store import open_store, query
@@ -210,27 +211,43 @@ def test_parity_reports_the_setting_of_each_best_score(fixture_store):
     assert items["BenchErrors"]["best_open"]["setting"] is None
 
 
-def _select_blocks(text: str):
-    """(projected variables, body) of every SELECT in a query, sub-selects included."""
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    for match in re.finditer(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\bWHERE\s*\{", body, re.S):
+def _select_scopes(text: str):
+    """(variables its sub-selects project, its own body, variables its own "# bind" lines name)
+    of every SELECT in a query; "own" leaves out the bodies of nested SELECTs."""
+    blocks = []
+    for match in re.finditer(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\bWHERE\s*\{", text, re.S):
         depth, end = 1, match.end()
         while depth:
-            depth += {"{": 1, "}": -1}.get(body[end], 0)
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
             end += 1
-        yield set(re.findall(r"\?(\w+)", match.group(1))), body[match.end():end]
+        blocks.append((match.start(), match.end(), end, set(re.findall(r"\?(\w+)", match.group(1)))))
+    for start, body_start, end, _ in blocks:
+        children = [b for b in blocks if start < b[0] < end
+                    and not any(start < o[0] < b[0] and b[2] <= o[2] for o in blocks if o is not b)]
+        own, cursor = [], body_start
+        for child in sorted(children):
+            own.append(text[cursor:child[0]])
+            cursor = child[2]
+        own.append(text[cursor:end])
+        own_text = "".join(own)
+        bound_here = {v for m in BIND_LINE.finditer(own_text) for v in re.findall(r"\?(\w+)", m.group(0))}
+        code = "\n".join(line for line in own_text.splitlines() if not line.lstrip().startswith("#"))
+        projected = set().union(*(child[3] for child in children)) if children else set()
+        yield projected, code, bound_here
 
 
 @pytest.mark.parametrize("name", sorted(canned_queries()))
-def test_every_select_that_uses_a_parameter_projects_it(name):
-    # Oxigraph substitutes a bound variable only where it is projected: a sub-select that uses a
-    # parameter without projecting it silently ignores the parameter (parity's asOf once did).
+def test_every_select_that_uses_a_parameter_binds_it_there(name):
+    # A parameter is placed by a VALUES block at a "# bind" line; a SELECT whose own body reads a
+    # parameter variable without such a line (and without projecting it from a sub-select that
+    # binds it) would silently ignore the parameter on every engine.
     canned = canned_queries()[name]
-    top = _select_variables(canned.text)
-    bound = {p.name + "Param" if p.name + "Param" in top else p.name for p in canned.params} & top
-    for projected, body in _select_blocks(canned.text):
-        unprojected = (set(re.findall(r"\?(\w+)", body)) & bound) - projected
-        assert not unprojected, f"{name}: a sub-select uses {sorted(unprojected)} without projecting it"
+    marked = marked_variables(canned.text)
+    params = {p.name + "Param" if p.name + "Param" in marked else p.name for p in canned.params}
+    for projected, own_body, bound_here in _select_scopes(canned.text):
+        used = set(re.findall(r"\?(\w+)", own_body)) & params
+        unbound = used - bound_here - projected
+        assert not unbound, f"{name}: a SELECT reads {sorted(unbound)} with no '# bind' line in it"
 
 
 def test_trend_keeps_the_days_the_best_scores_changed(fixture_store):

@@ -3,7 +3,8 @@
 import pytest
 
 from kg import answers
-from kg.canned import as_of_days_text
+from kg.binding import bind
+from kg.canned import ParameterError, as_of_terms
 from kg.queries import canned_query
 from kg.session import Session
 
@@ -31,8 +32,8 @@ def test_one_pass_trend_equals_parity_day_by_day(fixture_store, params):
 
 def test_days_are_bound_only_as_checked_dates():
     text = canned_query("parity").text
-    assert text.count("# scope of ?asOf") == 2
-    bound = as_of_days_text(text, ["2025-01-31", "2025-02-28"])
-    assert bound.count('VALUES ?asOf { "2025-01-31"^^<http://www.w3.org/2001/XMLSchema#date>') == 2
-    with pytest.raises(ValueError):
-        as_of_days_text(text, ['2025-01-01"^^<x> } INSERT'])
+    assert text.count("# bind ?asOf") == 1
+    bound = bind(text, {"asOf": as_of_terms(["2025-01-31", "2025-02-28"])})
+    assert 'VALUES (?asOf) { ("2025-01-31"^^<http://www.w3.org/2001/XMLSchema#date>) ' in bound
+    with pytest.raises(ParameterError):
+        as_of_terms(['2025-01-01"^^<x> } INSERT'])

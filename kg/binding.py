@@ -1,0 +1,76 @@
+"""Parameters placed into a canned query's text as VALUES blocks, the same text for every engine.
+
+A canned query marks each scope that reads a parameter with a comment line naming the
+variables, for instance ``# bind ?asOf ?openness ?source``. Binding replaces that line with
+``VALUES (?asOf ?openness) { ("2026-03-02"^^<...#date> "weights") }``: standard SPARQL 1.1,
+so an embedded store, the Oxigraph server and Virtuoso run the same query. A variable without
+a value is left out of the block and stays unbound (the query tests it with ``BOUND``).
+
+Values are RDF terms made by the parameter converters (IRIs of resolved entities, typed
+literals); each is checked against the forms a term can take before it is written, so a value
+can never change the query's structure. An unmarked query is a plain SPARQL query: run as it
+is, every parameter is unset.
+"""
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+
+from rdflib import Literal, URIRef
+
+BIND_LINE = re.compile(r"^(?P<indent>[ \t]*)# bind(?P<variables>(?:[ \t]+\?\w+)+)[ \t]*$", re.M)
+
+# The only shapes a bound term's text may take: an IRI without spaces, quotes or angle
+# brackets; a quoted literal (escaped by rdflib) with an optional datatype IRI or language tag.
+IRI_TEXT = r"<[^<>\"{}|^`\\\s]*>"
+TERM_TEXT = re.compile(
+    rf'^(?:{IRI_TEXT}|"(?:[^"\\\n\r]|\\.)*"(?:\^\^{IRI_TEXT}|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?)$')
+
+Term = URIRef | Literal
+
+
+def marked_variables(text: str) -> set[str]:
+    """Every variable some ``# bind`` line of the query names."""
+    return {name for match in BIND_LINE.finditer(text)
+            for name in re.findall(r"\?(\w+)", match.group("variables"))}
+
+
+def term_text(term: Term) -> str:
+    """A term as SPARQL text, refused unless it has one of the shapes a term can take."""
+    if isinstance(term, Literal) and term.datatype is not None:
+        text = f'"{_escaped(str(term))}"^^<{term.datatype}>'
+    elif isinstance(term, Literal):
+        text = f'"{_escaped(str(term))}"' + (f"@{term.language}" if term.language else "")
+    elif isinstance(term, URIRef):
+        text = f"<{term}>"
+    else:
+        raise TypeError(f"a parameter must be an IRI or a literal, not {type(term).__name__}")
+    if not TERM_TEXT.match(text):
+        raise ValueError(f"refusing to bind a malformed term: {text[:80]!r}")
+    return text
+
+
+def _escaped(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def bind(text: str, values: Mapping[str, Term | Sequence[Term]]) -> str:
+    """The query with each ``# bind`` line replaced by a VALUES block of the given values.
+
+    ``values`` maps a variable name (without ``?``) to one term or to several (the block then
+    has one row per combination, e.g. several "as of" days answered in one run).
+    """
+    rendered = {name: [term_text(t) for t in (v if isinstance(v, list | tuple) else [v])]
+                for name, v in values.items()}
+
+    def block(match: re.Match) -> str:
+        names = [n for n in re.findall(r"\?(\w+)", match.group("variables")) if rendered.get(n)]
+        if not names:
+            return match.group("indent") + "# (no parameters bound here)"
+        rows = " ".join("(" + " ".join(row) + ")"
+                        for row in itertools.product(*(rendered[n] for n in names)))
+        heading = " ".join("?" + n for n in names)
+        return f"{match.group('indent')}VALUES ({heading}) {{ {rows} }}"
+
+    return BIND_LINE.sub(block, text)

@@ -1,0 +1,263 @@
+"""Keys precomputed at build time, so the dated questions join on them instead of recomputing.
+
+Two kinds of node go into the derived graph (``.../graph/derived``; ``.../derived/source/ID``
+for the claims a ``kg add`` brings), documented in the ontology:
+
+- per score claim, ``pk:midValue`` (the exact value, else the midpoint of its range) and ``pk:rankKey``: its value (the midpoint of a range) oriented so that higher
+  is better, as a fixed-width string followed by the claim IRI, so ``MAX`` picks the best claim
+  of a group in one pass; and ``pk:splitKey``, the split it was run on ("" when none is named).
+- per model or family and definition of "open", ``pk:OpennessPeriod`` nodes: the side
+  ("open", "closed" or "unknown") that the weights and licence facts known from ``pk:periodFrom``
+  (until ``pk:periodUntil``, exclusive, when a later fact changed it) put the subject on.
+  ``pk:SourceOpennessPeriod`` nodes do the same with one source's own facts only, for questions
+  asked of one source. What "open" means lives here and only here (``side``).
+"""
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from kg.binding import bind
+from kg.store import query
+
+PK = "https://w3id.org/paritykg/vocab#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DATE = ox.NamedNode(XSD + "date")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DEFINITIONS = ("weights", "osi")
+OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"
+
+
+def _pk(name: str) -> ox.NamedNode:
+    return ox.NamedNode(PK + name)
+
+
+@dataclass
+class OpennessCounts:
+    """How many facts (known by a day) say weights yes / no, OSI-approved licence yes / no."""
+
+    weights_yes: int = 0
+    weights_no: int = 0
+    osi_yes: int = 0
+    osi_no: int = 0
+
+    def add(self, other: "OpennessCounts") -> None:
+        """Count another fact's contribution in."""
+        self.weights_yes += other.weights_yes
+        self.weights_no += other.weights_no
+        self.osi_yes += other.osi_yes
+        self.osi_no += other.osi_no
+
+
+def side(counts: OpennessCounts, definition: str) -> str:
+    """The side the facts put a subject on, under a definition of "open".
+
+    "weights": open when some fact says the weights are available and none says they are not,
+    closed when the reverse holds; "osi": open when some licence fact names an OSI-approved
+    licence and no fact says the weights are unavailable, closed when weights are unavailable or
+    the licence is not OSI-approved. Anything else (no facts, or facts that disagree) is unknown.
+    """
+    if definition == "osi":
+        if counts.osi_yes > 0 and counts.weights_no == 0:
+            return OPEN
+        return CLOSED if counts.weights_no > 0 or counts.osi_no > 0 else UNKNOWN
+    if counts.weights_yes > 0 and counts.weights_no == 0:
+        return OPEN
+    return CLOSED if counts.weights_no > 0 and counts.weights_yes == 0 else UNKNOWN
+
+
+OPENNESS_FACTS = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX factprop: <https://w3id.org/paritykg/value/fact-property/>
+SELECT ?member ?date ?source ?weights ?approved WHERE {
+  ?fact a pk:FactClaim ; pk:subject ?member ; pk:factProperty ?property ; pk:effectiveDate ?date ;
+        prov:wasDerivedFrom ?source .
+  VALUES ?property { factprop:weights-available factprop:licence }
+  OPTIONAL { ?fact pk:value ?weights . FILTER (?property = factprop:weights-available) }
+  OPTIONAL { ?fact pk:valueEntity ?licence . ?licence pk:osiApproved ?approved .
+             FILTER (?property = factprop:licence) }
+}"""
+
+MEMBERSHIP = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+SELECT ?subject ?member WHERE {
+  { ?subject a pk:Model . BIND (?subject AS ?member) }
+  UNION { ?subject a pk:ModelFamily . BIND (?subject AS ?member) }
+  UNION { ?subject a pk:ModelFamily . ?member pk:family/pk:parentFamily* ?subject . }
+}"""
+
+
+def _contribution(row: dict) -> OpennessCounts:
+    weights, approved = row["weights"], row["approved"]
+    return OpennessCounts(
+        weights_yes=int(weights is not None and weights.value == "true"),
+        weights_no=int(weights is not None and weights.value == "false"),
+        osi_yes=int(approved is not None and approved.value == "true"),
+        osi_no=int(approved is not None and approved.value == "false"))
+
+
+def _periods(events: list[tuple[str, OpennessCounts]],
+             definition: str) -> Iterator[tuple[str, str | None, str]]:
+    """(from, until or None, side) for the facts' dates in order, merging days with the same side."""
+    counts = OpennessCounts()
+    by_day: dict[str, OpennessCounts] = defaultdict(OpennessCounts)
+    for day, contribution in events:
+        by_day[day].add(contribution)
+    sides: list[tuple[str, str]] = []
+    for day in sorted(by_day):
+        counts.add(by_day[day])
+        now = side(counts, definition)
+        if not sides or sides[-1][1] != now:
+            sides.append((day, now))
+    for index, (day, now) in enumerate(sides):
+        until = sides[index + 1][0] if index + 1 < len(sides) else None
+        yield day, until, now
+
+
+def openness_quads(store: ox.Store, graph: ox.NamedNode,
+                   subjects: set[str] | None = None) -> Iterator[ox.Quad]:
+    """Openness period nodes for every model and family (or only ``subjects``) into ``graph``."""
+    facts_of: dict[str, list[tuple[str, str, OpennessCounts]]] = defaultdict(list)
+    for row in query(store, OPENNESS_FACTS):
+        contribution = _contribution(row)
+        if contribution.weights_yes + contribution.weights_no + contribution.osi_yes + contribution.osi_no:
+            facts_of[row["member"].value].append((row["date"].value, row["source"].value, contribution))
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for row in query(store, MEMBERSHIP):
+        members_of[row["subject"].value].add(row["member"].value)
+    for subject, members in members_of.items():
+        if subjects is not None and subject not in subjects:
+            continue
+        facts = [fact for member in members for fact in facts_of.get(member, ())]
+        if facts:
+            yield from _subject_periods(subject, facts, graph)
+
+
+def _subject_periods(subject: str, facts: list[tuple[str, str, OpennessCounts]],
+                     graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    by_source: dict[str, list[tuple[str, OpennessCounts]]] = defaultdict(list)
+    for day, source, contribution in facts:
+        by_source[source].append((day, contribution))
+    scopes: list[tuple[str | None, list[tuple[str, OpennessCounts]]]] = [
+        (None, [(day, contribution) for day, _, contribution in facts]), *by_source.items()]
+    subject_node = ox.NamedNode(subject)
+    for source, events in scopes:
+        for definition in DEFINITIONS:
+            for start, until, now in _periods(events, definition):
+                key = f"{subject}|{source or ''}|{definition}|{start}"
+                node = ox.NamedNode("https://w3id.org/paritykg/id/openness/" + _digest(key))
+                kind = "SourceOpennessPeriod" if source else "OpennessPeriod"
+                triples = [(RDF_TYPE, _pk(kind)), (_pk("periodSubject"), subject_node),
+                           (_pk("periodDefinition"), ox.Literal(definition)),
+                           (_pk("periodSide"), ox.Literal(now)),
+                           (_pk("periodFrom"), ox.Literal(start, datatype=DATE))]
+                if until is not None:
+                    triples.append((_pk("periodUntil"), ox.Literal(until, datatype=DATE)))
+                if source:
+                    triples.append((_pk("periodSource"), ox.NamedNode(source)))
+                yield from (ox.Quad(node, p, o, graph) for p, o in triples)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:24]
+
+
+SCORE_VALUES = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+SELECT ?claim ?higher ?exact ?low ?high ?split WHERE {
+  # bind ?claim
+  ?claim a pk:ScoreClaim ; pk:benchmark ?benchmark .
+  ?benchmark pk:higherIsBetter ?higher .
+  OPTIONAL { ?claim pk:value ?exact }
+  OPTIONAL { ?claim pk:minValue ?low }
+  OPTIONAL { ?claim pk:maxValue ?high }
+  OPTIONAL { ?claim pk:split ?split }
+}"""
+
+RANK_SCALE = Decimal(1000)
+RANK_OFFSET = Decimal(1_000_000)
+
+
+def midpoint(exact: Decimal | None, low: Decimal | None, high: Decimal | None) -> Decimal | None:
+    """The value a score counts as: the exact value, else the middle of its range, else its one bound."""
+    if exact is not None:
+        return exact
+    if low is not None and high is not None:
+        return (low + high) / 2
+    return high if high is not None else low
+
+
+def rank_key(value: Decimal, higher_is_better: bool, claim: str) -> str:
+    """Fixed-width oriented value then the claim IRI: string order is score order (ties by IRI)."""
+    oriented = value if higher_is_better else -value
+    scaled = int(((oriented + RANK_OFFSET) * RANK_SCALE).to_integral_value(rounding="ROUND_FLOOR"))
+    return f"{scaled:012d}|{claim}"
+
+
+def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
+                    claims: set[str] | None = None) -> Iterator[ox.Quad]:
+    """``pk:rankKey`` and ``pk:splitKey`` for every score claim (or only ``claims``) into ``graph``."""
+    text = SCORE_VALUES if claims is None else (
+        bind(SCORE_VALUES, {"claim": [URIRef(c) for c in sorted(claims)]}))
+    for row in query(store, text):
+        claim = row["claim"].value
+        value = midpoint(*(_decimal(row[name]) for name in ("exact", "low", "high")))
+        if value is None:
+            continue
+        node = row["claim"]
+        higher = row["higher"].value == "true"
+        yield ox.Quad(node, _pk("rankKey"), ox.Literal(rank_key(value, higher, claim)), graph)
+        yield ox.Quad(node, _pk("midValue"), ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal")), graph)
+        split = row["split"].value if row["split"] is not None else ""
+        yield ox.Quad(node, _pk("splitKey"), ox.Literal(split), graph)
+
+
+def _decimal(term: ox.Literal | None) -> Decimal | None:
+    return Decimal(term.value) if term is not None else None
+
+
+def key_quads(store: ox.Store, graph: ox.NamedNode) -> Iterable[ox.Quad]:
+    """Every precomputed key of a freshly built store: claim ranks and openness periods."""
+    yield from claim_key_quads(store, graph)
+    yield from openness_quads(store, graph)
+
+
+AFFECTED_SUBJECTS = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+PREFIX factprop: <https://w3id.org/paritykg/value/fact-property/>
+SELECT DISTINCT ?subject WHERE {
+  # bind ?fact
+  ?fact pk:subject ?member ; pk:factProperty ?property .
+  VALUES ?property { factprop:weights-available factprop:licence }
+  { BIND (?member AS ?subject) } UNION { ?member pk:family/pk:parentFamily* ?subject . }
+}"""
+
+PERIODS_OF = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+SELECT ?period ?p ?o ?g WHERE {
+  # bind ?subject
+  GRAPH ?g { ?period pk:periodSubject ?subject ; ?p ?o . }
+}"""
+
+
+def refresh_keys(store: ox.Store, new_claims: set[str], graph: ox.NamedNode,
+                 periods_graph: ox.NamedNode) -> None:
+    """After an add: rank keys for the new claims into ``graph``, and the openness periods of
+    the subjects whose weights or licence facts the new claims change, replaced in ``periods_graph``."""
+    if not new_claims:
+        return
+    store.extend(list(claim_key_quads(store, graph, new_claims)))
+    facts = bind(AFFECTED_SUBJECTS, {"fact": [URIRef(c) for c in sorted(new_claims)]})
+    subjects = {row["subject"].value for row in query(store, facts)}
+    if not subjects:
+        return
+    old = bind(PERIODS_OF, {"subject": [URIRef(s) for s in sorted(subjects)]})
+    for row in list(query(store, old)):
+        store.remove(ox.Quad(row["period"], row["p"], row["o"], row["g"]))
+    store.extend(list(openness_quads(store, periods_graph, subjects)))
