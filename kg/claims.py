@@ -4,9 +4,9 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg.binding import bind
 from kg.queries import canned_query
 from kg.session import StoreOrSession, session_for
-from kg.store import select_rows
 
 BENCHMARK_KINDS = ("score", "comparison")
 CLAIM_COLUMNS = (
@@ -48,7 +48,6 @@ def list_claims(store_dir: StoreOrSession, model: str | None = None, benchmark: 
     """
     with session_for(store_dir) as session:
         names = session.names()
-        store = session.store
         bindings: dict[str, object] = {}
         if model:
             bindings["subject"] = URIRef(names.resolve(
@@ -57,7 +56,7 @@ def list_claims(store_dir: StoreOrSession, model: str | None = None, benchmark: 
             bindings["benchmark"] = URIRef(names.resolve(benchmark, ("benchmark",)))
         if source:
             bindings["source"] = URIRef(names.resolve(source, ("source",)))
-        rows = select_rows(store, canned_query("claims").text, bindings, "the claims listing")
+        rows = session.select(bind(canned_query("claims").text, bindings), "the claims listing")
     if benchmark:
         rows = [r for r in rows if r["kind"] in BENCHMARK_KINDS]
     return [_shape(r) for r in rows]

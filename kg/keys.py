@@ -3,7 +3,8 @@
 Two kinds of node go into the derived graph (``.../graph/derived``; ``.../derived/source/ID``
 for the claims a ``kg add`` brings), documented in the ontology:
 
-- per score claim, ``pk:midValue`` (the exact value, else the midpoint of its range) and ``pk:rankKey``: its value (the midpoint of a range) oriented so that higher
+- per score claim, ``pk:midValue`` (the exact value, else the midpoint of its range) and
+  ``pk:rankKey``: that value oriented so that higher
   is better, as a fixed-width string followed by the claim IRI, so ``MAX`` picks the best claim
   of a group in one pass; and ``pk:splitKey``, the split it was run on ("" when none is named).
 - per model or family and definition of "open", ``pk:OpennessPeriod`` nodes: the side
@@ -23,18 +24,19 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.binding import bind
+from kg.namespaces import PK
 from kg.store import query
 
-PK = "https://w3id.org/paritykg/vocab#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DATE = ox.NamedNode(XSD + "date")
+DECIMAL = ox.NamedNode(XSD + "decimal")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DEFINITIONS = ("weights", "osi")
 OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"
 
 
 def _pk(name: str) -> ox.NamedNode:
-    return ox.NamedNode(PK + name)
+    return ox.NamedNode(str(PK[name]))
 
 
 @dataclass
@@ -213,7 +215,7 @@ def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
         node = row["claim"]
         higher = row["higher"].value == "true"
         yield ox.Quad(node, _pk("rankKey"), ox.Literal(rank_key(value, higher, claim)), graph)
-        yield ox.Quad(node, _pk("midValue"), ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal")), graph)
+        yield ox.Quad(node, _pk("midValue"), ox.Literal(str(value), datatype=DECIMAL), graph)
         split = row["split"].value if row["split"] is not None else ""
         yield ox.Quad(node, _pk("splitKey"), ox.Literal(split), graph)
 

@@ -150,6 +150,18 @@ class PK(DefinedNamespace):
     lastDigitUnits: URIRef
     differingDimension: URIRef
     unstatedDimension: URIRef
+    # derived graph: precomputed keys (kg/keys.py)
+    rankKey: URIRef
+    splitKey: URIRef
+    midValue: URIRef
+    OpennessPeriod: URIRef
+    SourceOpennessPeriod: URIRef
+    periodSubject: URIRef
+    periodDefinition: URIRef
+    periodSide: URIRef
+    periodFrom: URIRef
+    periodUntil: URIRef
+    periodSource: URIRef
 
 
 ID = Namespace(BASE + "id/")
