@@ -32,6 +32,26 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 
+
+def _print_version(value: bool) -> None:
+    """Print the installed ParityKG version and stop (the eager ``--version`` option)."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"kg (paritykg) {version('paritykg')}")
+        except PackageNotFoundError:
+            raise fail("paritykg is not installed as a package; install it with pip install -e .") from None
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    show_version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """ParityKG: a sourced knowledge graph of open vs closed AI models."""
+
 DataOption = Annotated[
     Path, typer.Option("--data", help="Data directory (reference/, sources/, prices/).")
 ]
