@@ -20,3 +20,24 @@ def test_commands_still_run_after_the_root_callback():
     assert result.exit_code == 0
     assert "--version" in result.output
     assert "serve" in result.output
+
+
+def test_tables_fit_the_given_width_and_keep_every_character():
+    from kg.output import Format, render_rows
+
+    note = "a long note about the harness and the prompt format used for this score " * 3
+    rows = [{"model": "Example-Model-70B-Instruct", "benchmark": "τ-bench [airline]", "note": note}]
+    text = render_rows(rows, Format.table, width=60)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 60
+    assert "".join("".join(lines).split()).count("harness") == 3
+    assert "[airline]" in text
+
+
+def test_table_width_follows_columns_env(monkeypatch):
+    from kg.output import MIN_WIDTH, table_width
+
+    monkeypatch.setenv("COLUMNS", "77")
+    assert table_width() == 77
+    monkeypatch.setenv("COLUMNS", "10")
+    assert table_width() == MIN_WIDTH
