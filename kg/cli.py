@@ -27,7 +27,7 @@ from kg.store import StoreError, default_store_dir, open_store
 app = typer.Typer(
     help="ParityKG: a sourced knowledge graph of open vs closed AI models.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)

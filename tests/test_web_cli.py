@@ -41,3 +41,18 @@ def test_table_width_follows_columns_env(monkeypatch):
     assert table_width() == 77
     monkeypatch.setenv("COLUMNS", "10")
     assert table_width() == MIN_WIDTH
+
+
+def test_shell_completion_script_and_command_names():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    kg = Path(sys.executable).parent / "kg"  # the installed entry point; completion keys on its name
+    script = subprocess.run([str(kg), "--show-completion", "bash"], capture_output=True, text=True, timeout=60)
+    assert script.returncode == 0, script.stderr
+    assert "_kg_completion()" in script.stdout
+    env = {**os.environ, "COMP_WORDS": "kg que", "COMP_CWORD": "1", "_KG_COMPLETE": "complete_bash"}
+    words = subprocess.run([str(kg)], capture_output=True, text=True, env=env, timeout=60)
+    assert words.stdout.split() == ["query"]
