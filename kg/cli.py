@@ -261,8 +261,8 @@ def _parse_query_options(name: str, args: list[str]) -> tuple[str | None, dict[s
     return positional, params
 
 
-# Questions answered under a stated policy: (answer, table rows, SVG chart); the policy is
-# printed on stderr above a table and written into the chart's caption.
+# Questions answered under a stated policy: (answer, table rows, SVG chart); the policy line is
+# printed on stdout above a table and written into the chart's caption.
 POLICY_QUESTIONS = {
     "parity": (answers.parity, answers.parity_table, charts.parity_svg),
     "trend": (answers.parity_trend, answers.trend_table, charts.trend_svg),
@@ -290,9 +290,8 @@ def _render_query(name: str, store_dir: Session, positional: str | None, params:
         result = answer(store_dir, **params)
         if fmt == "svg":
             return chart(result, answers.policy_line(result))
-        if fmt == "table":
-            err.print(answers.policy_line(result), highlight=False, soft_wrap=True)
-        return _rows_or_json(result, table(result), fmt)
+        rendered = _rows_or_json(result, table(result), fmt)
+        return f"{answers.policy_line(result)}\n{rendered}" if fmt == "table" else rendered
     if name == "contradictions":
         result = answers.contradictions(store_dir, **params)
         return _rows_or_json(result, answers.contradictions_table(result), fmt)
