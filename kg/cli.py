@@ -27,10 +27,30 @@ from kg.store import StoreError, default_store_dir, open_store
 app = typer.Typer(
     help="ParityKG: a sourced knowledge graph of open vs closed AI models.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    """Print the installed ParityKG version and stop (the eager ``--version`` option)."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"kg (paritykg) {version('paritykg')}")
+        except PackageNotFoundError:
+            raise fail("paritykg is not installed as a package; install it with pip install -e .") from None
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    show_version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """ParityKG: a sourced knowledge graph of open vs closed AI models."""
 
 DataOption = Annotated[
     Path, typer.Option("--data", help="Data directory (reference/, sources/, prices/).")
@@ -241,8 +261,8 @@ def _parse_query_options(name: str, args: list[str]) -> tuple[str | None, dict[s
     return positional, params
 
 
-# Questions answered under a stated policy: (answer, table rows, SVG chart); the policy is
-# printed on stderr above a table and written into the chart's caption.
+# Questions answered under a stated policy: (answer, table rows, SVG chart); the policy line is
+# printed on stdout above a table and written into the chart's caption.
 POLICY_QUESTIONS = {
     "parity": (answers.parity, answers.parity_table, charts.parity_svg),
     "trend": (answers.parity_trend, answers.trend_table, charts.trend_svg),
@@ -270,9 +290,8 @@ def _render_query(name: str, store_dir: Session, positional: str | None, params:
         result = answer(store_dir, **params)
         if fmt == "svg":
             return chart(result, answers.policy_line(result))
-        if fmt == "table":
-            err.print(answers.policy_line(result), highlight=False, soft_wrap=True)
-        return _rows_or_json(result, table(result), fmt)
+        rendered = _rows_or_json(result, table(result), fmt)
+        return f"{answers.policy_line(result)}\n{rendered}" if fmt == "table" else rendered
     if name == "contradictions":
         result = answers.contradictions(store_dir, **params)
         return _rows_or_json(result, answers.contradictions_table(result), fmt)

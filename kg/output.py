@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import shutil
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import Any
@@ -57,9 +58,21 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+PIPE_WIDTH = 200  # table width when stdout is not a terminal and $COLUMNS is unset
+MIN_WIDTH = 40
+
+
+def table_width() -> int:
+    """Width for text tables: $COLUMNS or the terminal's width, else PIPE_WIDTH; never below MIN_WIDTH."""
+    return max(MIN_WIDTH, shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
+
+
 def render_rows(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[str] | None = None,
-                title: str | None = None) -> str:
-    """Rows as text in the chosen format (JSON keeps nesting; CSV/TSV flatten to JSON cells)."""
+                title: str | None = None, width: int | None = None) -> str:
+    """Rows as text in the chosen format (JSON keeps nesting; CSV/TSV flatten to JSON cells).
+
+    Tables fit ``width`` columns (default: :func:`table_width`); long cells wrap inside their column.
+    """
     columns = list(columns or (rows[0].keys() if rows else []))
     if fmt == Format.json:
         return json.dumps(list(rows), indent=2, ensure_ascii=False, default=str)
@@ -76,7 +89,7 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[s
         table.add_column(Text(column), overflow="fold")
     for row in rows:  # cells as plain Text: "[airline]" is data, not Rich markup
         table.add_row(*[Text(_cell(row.get(c))) for c in columns])
-    console = Console(width=200, record=True, file=io.StringIO())
+    console = Console(width=max(MIN_WIDTH, width or table_width()), record=True, file=io.StringIO())
     console.print(table)
     text = console.export_text()
     return text.rstrip("\n") + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"

@@ -122,12 +122,15 @@ def test_query_parity_json_shape(fixture_store):
     assert data["policy"]["asOf"] == "2025-12-31" and data["policy"]["sources"] == "any"
 
 
-def test_query_parity_table_states_its_policy_on_stderr(fixture_store):
+def test_query_parity_table_states_its_policy_above_the_table(fixture_store):
     result = runner.invoke(
         app, ["query", "parity", "--store", str(fixture_store), "--tools", "without"])
     assert result.exit_code == 0, result.stderr
-    assert "tools = without" in result.stderr and "openness = weights" in result.stderr
-    assert "policy" not in result.stdout
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("policy: ") and "tools = without" in first and "openness = weights" in first
+    as_json = runner.invoke(
+        app, ["query", "parity", "--store", str(fixture_store), "--tools", "without", "-F", "json"])
+    assert as_json.stdout.lstrip().startswith("{")
 
 
 @pytest.mark.parametrize(("fmt", "marker"), [("tree", "built on"), ("dot", "digraph"),
