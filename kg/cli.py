@@ -17,11 +17,11 @@ from kg import answers, charts, graphs
 from kg.budget import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_QUERY_CHARS, QueryBounded, QueryBudget, use_budget
 from kg.canned import ParameterError
 from kg.claims import CLAIM_COLUMNS, list_claims
-from kg.errors import DataError, QueryRefused
+from kg.errors import DataError, QueryRefused, RemoteError
 from kg.output import EXPORT_FORMATS, Format, render_rows
 from kg.queries import canned_queries, canned_query
 from kg.resolve import ResolveError
-from kg.session import Session
+from kg.session import QueryEngine, Session
 from kg.store import StoreError, default_store_dir, open_store
 
 app = typer.Typer(
@@ -113,6 +113,8 @@ def user_errors() -> Iterator[None]:
         raise fail(str(message), 2) from exc
     except QueryBounded as exc:
         raise fail(str(exc), 3) from exc
+    except RemoteError as exc:
+        raise fail(str(exc), 2) from exc
 
 
 @contextmanager
@@ -269,8 +271,17 @@ POLICY_QUESTIONS = {
 }
 
 
-def _render_query(name: str, store_dir: Session, positional: str | None, params: dict[str, str],
-                  fmt: str) -> str:
+def _remote(url: str) -> QueryEngine:
+    """A remote endpoint as a query engine; only http(s) URLs are accepted."""
+    from kg.remote import RemoteEndpoint
+
+    if not url.startswith(("http://", "https://")) or len(url) > 2000:
+        raise ParameterError(f"--endpoint needs an http:// or https:// URL, not '{url[:80]}'")
+    return RemoteEndpoint(url)
+
+
+def _render_query(name: str, store_dir: "Session | QueryEngine", positional: str | None,
+                  params: dict[str, str], fmt: str) -> str:
     """Run one canned question and render it in the chosen format."""
     if name == "lineage":
         model = positional or params.pop("model", None)
@@ -322,6 +333,9 @@ def query_command(
     list_queries: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
     limit: LimitOption = DEFAULT_LIMIT,
+    endpoint: Annotated[str | None, typer.Option(
+        "--endpoint", help="Ask a SPARQL 1.1 Protocol endpoint (URL) instead of the embedded store; "
+                           "credentials from PARITYKG_ENDPOINT_TOKEN or _USER/_PASSWORD.")] = None,
 ) -> None:
     """Answer a canned question: parity, trend, lineage MODEL, contradictions, audit, lag, claims.
 
@@ -343,8 +357,11 @@ def query_command(
             return
         try:
             positional, params = _parse_query_options(name, ctx.args)
-            with Session(_store(store)) as session:
-                text = _render_query(name, session, positional, params, fmt)
+            if endpoint:
+                text = _render_query(name, _remote(endpoint), positional, params, fmt)
+            else:
+                with Session(_store(store)) as session:
+                    text = _render_query(name, session, positional, params, fmt)
         except (ParameterError, graphs.GraphvizMissing) as exc:
             raise fail(str(exc), 2) from exc
     typer.echo(text)

@@ -41,3 +41,7 @@ class QueryRefused(ValueError):
 
 class QuerySyntaxError(QueryRefused):
     """The text is neither a SPARQL 1.1 query nor an update."""
+
+
+class RemoteError(RuntimeError):
+    """A remote SPARQL endpoint could not answer: refused, HTTP error, timeout or a non-JSON answer."""
