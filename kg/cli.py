@@ -393,7 +393,7 @@ def import_command(
     dataset: Annotated[str, typer.Argument(help="Dataset: epoch (Epoch AI benchmark-stitching).")],
     path: Annotated[Path, typer.Argument(help="Git directory or checkout of the dataset; HEAD is read.")],
     data: DataOption = Path("data"),
-    report: Annotated[bool, typer.Option("--report", help="List names matching no entity or several.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="List unresolved names.")] = False,
 ) -> None:
     """Import one version of a public dataset into generated source files under DATA/imports/."""
     from kg.importers.registry import IMPORTERS
