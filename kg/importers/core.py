@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kg.errors import DataError, Problem, display_path
+from kg.lint import canonical_text
 from kg.loading import DataTree
+from kg.records import SourceFile
 from kg.resolve import normalise
 
 
@@ -85,7 +85,7 @@ def write_source(out_dir: Path, source_id: str, document: dict[str, Any], report
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{source_id}.yaml"
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    text = canonical_text(SourceFile.model_validate(document))
     if path.exists():
         if path.read_text(encoding="utf-8") == text:
             report.unchanged.append(path)
