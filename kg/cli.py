@@ -424,6 +424,33 @@ def import_prices_command(data: DataOption = Path("data")) -> None:
     typer.echo(f"wrote {path} ({count} price claims); run 'kg build' to load it")
 
 
+@app.command("import")
+def import_command(
+    dataset: Annotated[str, typer.Argument(help="Dataset: epoch (Epoch AI benchmark-stitching).")],
+    path: Annotated[Path, typer.Argument(help="Git directory or checkout of the dataset; HEAD is read.")],
+    data: DataOption = Path("data"),
+    report: Annotated[bool, typer.Option("--report", help="List unresolved names.")] = False,
+) -> None:
+    """Import one version of a public dataset into generated source files under DATA/imports/."""
+    from kg.importers.registry import IMPORTERS
+    from kg.loading import load_tree
+
+    if dataset not in IMPORTERS:
+        raise fail(f"dataset '{dataset}' is not known; it accepts: {', '.join(sorted(IMPORTERS))}", 2)
+    with user_errors():
+        result = IMPORTERS[dataset](path, load_tree(data), data / "imports" / dataset)
+    for written in result.written:
+        typer.echo(f"wrote {written}")
+    for same in result.unchanged:
+        typer.echo(f"unchanged {same} (this version was already imported)")
+    typer.echo(f"{result.claims} claims written; {len(result.unresolved)} names unresolved")
+    for skipped in result.skipped:
+        typer.echo(f"skipped {skipped}")
+    if report:
+        for name, places in sorted(result.unresolved.items()):
+            typer.echo(f"  {name}: {len(places)} rows, first {places[0]}")
+
+
 @app.command("lint")
 def lint_command(
     data: DataOption = Path("data"),

@@ -15,6 +15,8 @@ from kg.strict_yaml import SINGULAR, Limits, YamlRefused, parse_data_yaml
 
 REFERENCE_DIR = "reference"
 SOURCE_DIRS = ("sources", "prices")
+IMPORTS_DIR = "imports"
+IMPORTED_REFERENCE = "reference.yaml"
 
 
 @dataclass
@@ -175,8 +177,11 @@ def load_reference_file(path: Path, root: Path | None = None) -> LoadedReference
 
 def data_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
     """The reference files and the source files of a data tree, in a stable order."""
+    imported = sorted((data_dir / IMPORTS_DIR).rglob("*.yaml"))
     references = sorted((data_dir / REFERENCE_DIR).glob("*.yaml"))
+    references += [p for p in imported if p.name == IMPORTED_REFERENCE]
     sources = sorted(p for d in SOURCE_DIRS for p in (data_dir / d).glob("*.yaml"))
+    sources += [p for p in imported if p.name != IMPORTED_REFERENCE]
     return references, sources
 
 

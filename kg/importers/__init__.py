@@ -1,0 +1,1 @@
+"""Importers of the field's public datasets into generated source files under data/imports/."""
