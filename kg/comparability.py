@@ -143,12 +143,21 @@ def _numeric_difference(a: ComparableClaim, b: ComparableClaim) -> Difference | 
     return Difference(gap, difference)
 
 
+def midpoint(exact: Decimal | None, low: Decimal | None, high: Decimal | None) -> Decimal | None:
+    """The value a number counts as: the exact value, else the middle of its range, else its one bound.
+
+    The one midpoint rule: comparisons here, and the precomputed ``pk:midValue`` (kg/keys.py)
+    that parity, lag and trend compare.
+    """
+    if exact is not None:
+        return exact
+    if low is not None and high is not None:
+        return (low + high) / 2
+    return low if low is not None else high
+
+
 def _midpoint(claim: ComparableClaim) -> Decimal | None:
-    if claim.number is not None:
-        return claim.number
-    if claim.low is not None and claim.high is not None:
-        return (claim.low + claim.high) / 2
-    return claim.low if claim.low is not None else claim.high
+    return midpoint(claim.number, claim.low, claim.high)
 
 
 def value_difference(a: ComparableClaim, b: ComparableClaim) -> Difference | None:

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.binding import bind
+from kg.comparability import midpoint
 from kg.namespaces import PK
 from kg.store import query
 
@@ -184,15 +185,6 @@ SELECT ?claim ?higher ?exact ?low ?high ?split WHERE {
 
 RANK_SCALE = Decimal(1000)
 RANK_OFFSET = Decimal(1_000_000)
-
-
-def midpoint(exact: Decimal | None, low: Decimal | None, high: Decimal | None) -> Decimal | None:
-    """The value a score counts as: the exact value, else the middle of its range, else its one bound."""
-    if exact is not None:
-        return exact
-    if low is not None and high is not None:
-        return (low + high) / 2
-    return high if high is not None else low
 
 
 def rank_key(value: Decimal, higher_is_better: bool, claim: str) -> str:
