@@ -289,7 +289,12 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
     copy = tree / "store-add"
 
     def fresh_copy() -> None:
+        # the copy is a generation link after an add (kg/store.py): drop the link and its generations
+        if copy.is_symlink():
+            copy.unlink()
         shutil.rmtree(copy, ignore_errors=True)
+        for generation in tree.glob(f".{copy.name}.*"):
+            shutil.rmtree(generation, ignore_errors=True) if generation.is_dir() else generation.unlink()
         shutil.copytree(store, copy)
 
     try:
