@@ -13,6 +13,7 @@ from kg.namespaces import value_iri
 from kg.queries import CannedQuery, Parameter, canned_query
 from kg.resolve import NameIndex, normalise
 from kg.session import StoreOrSession, session_for
+from kg.terms import as_boolean
 from kg.vocabulary import CATEGORIES, LINEAGE_RELATIONS
 
 ENTITY_KINDS = {
@@ -161,7 +162,11 @@ def run_canned(source: StoreOrSession, name: str, raw: dict[str, str],
         bindings, extra = bind_parameters(canned, raw, session.names())
         if days is not None:
             bindings["asOf"] = as_of_terms(days)
-        rows = session.select(bind(canned.text, bindings), f"the {name} question")
+        rows = session.select(bind(canned.text, bindings, session.binding_style), f"the {name} question")
+    for row in rows:
+        for column in canned.booleans:
+            if column in row:
+                row[column] = as_boolean(row[column])
     return rows, extra
 
 

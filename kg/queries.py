@@ -49,13 +49,16 @@ class CannedQuery:
     example: str
     text: str
     params: tuple[Parameter, ...] = field(default_factory=tuple)
+    booleans: tuple[str, ...] = field(default_factory=tuple)
+    """Output columns holding true/false (header ``booleans:``); engines without boolean results
+    (Virtuoso writes computed booleans as 1/0) are read back through them."""
 
 
 HEADER = re.compile(r"^#\+\s?(.*)$")
 
 
 def parse_query_file(path: Path) -> CannedQuery:
-    """Read a ``.rq`` file and its header (summary, question, params, example)."""
+    """Read a ``.rq`` file and its header (summary, question, params, example, booleans)."""
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
     params: list[Parameter] = []
@@ -81,6 +84,7 @@ def parse_query_file(path: Path) -> CannedQuery:
         example=fields.get("example", ""),
         text=text,
         params=tuple(params),
+        booleans=tuple(fields.get("booleans", "").split()),
     )
 
 
