@@ -8,7 +8,6 @@ from kg.binding import bind
 from kg.queries import canned_query
 from kg.session import StoreOrSession, session_for
 
-BENCHMARK_KINDS = ("score", "comparison")
 CLAIM_COLUMNS = (
     "kind", "subject", "mention", "property", "value", "min", "max", "unit", "approximate",
     "setting", "run_by", "source", "source_date", "locator",
@@ -53,10 +52,8 @@ def list_claims(store_dir: StoreOrSession, model: str | None = None, benchmark: 
             bindings["subject"] = URIRef(names.resolve(
                 model, ("model", "family", "cohort", "lab", "benchmark", "licence", "proposition")))
         if benchmark:
-            bindings["benchmark"] = URIRef(names.resolve(benchmark, ("benchmark",)))
+            bindings["benchmarkParam"] = URIRef(names.resolve(benchmark, ("benchmark",)))
         if source:
             bindings["source"] = URIRef(names.resolve(source, ("source",)))
         rows = session.select(bind(canned_query("claims").text, bindings), "the claims listing")
-    if benchmark:
-        rows = [r for r in rows if r["kind"] in BENCHMARK_KINDS]
     return [_shape(r) for r in rows]

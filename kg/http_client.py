@@ -6,6 +6,7 @@ Credentials are read from the environment, never from the command line, and neve
 authenticated endpoints ask for Digest).
 """
 
+import functools
 import os
 import urllib.error
 import urllib.parse
@@ -23,17 +24,52 @@ class Reply:
     body: bytes
 
 
+class PreemptiveDigestHandler(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that, once challenged, signs every later request up front.
+
+    urllib otherwise sends each request unsigned, body and all, and signs it only after the
+    401; a server that closes the connection on that 401 (Virtuoso) breaks large uploads.
+    """
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr):
+        super().__init__(passwords)
+        self.challenge: dict[str, str] | None = None
+
+    def get_authorization(self, req: urllib.request.Request, chal: dict[str, str]) -> str | None:
+        """Remember the server's challenge, then sign as urllib does."""
+        self.challenge = chal
+        return super().get_authorization(req, chal)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        """Sign a request before it is sent when a challenge is known."""
+        if self.challenge is not None and not req.has_header("Authorization"):
+            signed = super().get_authorization(req, self.challenge)
+            if signed:
+                req.add_unredirected_header("Authorization", f"Digest {signed}")
+        return req
+
+    https_request = http_request
+
+
+@functools.lru_cache(maxsize=16)
+def _authenticating_opener(origin: str, user: str, password: str) -> urllib.request.OpenerDirector:
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, origin, user, password)
+    return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(passwords),
+                                       PreemptiveDigestHandler(passwords))
+
+
 def _opener(url: str) -> urllib.request.OpenerDirector:
-    """An opener that answers Basic and Digest challenges of ``url``'s server with the environment's user."""
+    """An opener that answers Basic and Digest challenges of ``url``'s server with the environment's user.
+
+    One opener is kept per server and user, so a Digest challenge answered once signs the rest.
+    """
     user = os.environ.get("PARITYKG_ENDPOINT_USER")
     if not user:
         return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     parts = urllib.parse.urlsplit(url)
-    passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", user,
-                           os.environ.get("PARITYKG_ENDPOINT_PASSWORD", ""))
-    return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(passwords),
-                                       urllib.request.HTTPDigestAuthHandler(passwords))
+    return _authenticating_opener(f"{parts.scheme}://{parts.netloc}/", user,
+                                  os.environ.get("PARITYKG_ENDPOINT_PASSWORD", ""))
 
 
 def token_headers() -> dict[str, str]:

@@ -25,6 +25,9 @@ MANIFEST_GRAPH = str(GRAPH["push-manifest"])
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 N_TRIPLES = "application/n-triples"
+CHUNK_BYTES = 1024 * 1024
+"""Largest request body: a bigger graph is sent as PUT of its first part, then POSTs that add the
+rest (Virtuoso resets the connection on large bodies)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,24 @@ def manifest_text(graphs: list[GraphContent]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def chunks(body: bytes, size: int = CHUNK_BYTES) -> list[bytes]:
+    """N-Triples text cut into parts of about ``size`` bytes, each ending at a line end."""
+    parts, start = [], 0
+    while start < len(body):
+        end = body.find(b"\n", min(start + size, len(body)) - 1)
+        end = len(body) if end < 0 else end + 1
+        parts.append(body[start:end])
+        start = end
+    return parts or [b""]
+
+
+def upload_graph(endpoint: str, iri: str, body: bytes, timeout: float) -> None:
+    """Replace one graph on the server: PUT the first part, POST (add) the others."""
+    for index, part in enumerate(chunks(body)):
+        send(graph_url(endpoint, iri), f"uploading {iri}", method="POST" if index else "PUT", body=part,
+             timeout=timeout, headers={"Content-Type": N_TRIPLES})
+
+
 def push_store(store_dir: Path, endpoint: str, *, dry_run: bool = False, timeout: float = 300.0,
                progress: Callable[[str], None] = lambda line: None) -> PushPlan:
     """Bring the server's graphs in line with the store; with ``dry_run`` only say what would change."""
@@ -123,13 +144,11 @@ def push_store(store_dir: Path, endpoint: str, *, dry_run: bool = False, timeout
         if dry_run:
             return plan
         for graph in plan.add + plan.replace:
-            send(graph_url(endpoint, graph.iri), f"uploading {graph.iri}", method="PUT",
-                 body=graph_body(store, graph.iri), timeout=timeout, headers={"Content-Type": N_TRIPLES})
+            upload_graph(endpoint, graph.iri, graph_body(store, graph.iri), timeout)
             progress(f"pushed {graph.iri} ({graph.triples} triples)")
     for iri in plan.delete:
         send(graph_url(endpoint, iri), f"deleting {iri}", method="DELETE", timeout=timeout, missing_ok=True)
         progress(f"deleted {iri}")
     if plan.add or plan.replace or plan.delete:
-        send(graph_url(endpoint, MANIFEST_GRAPH), "writing the push manifest", method="PUT",
-             body=manifest_text(graphs), timeout=timeout, headers={"Content-Type": N_TRIPLES})
+        upload_graph(endpoint, MANIFEST_GRAPH, manifest_text(graphs), timeout)
     return plan

@@ -344,7 +344,7 @@ def test_big_honest_file_loads(data_copy):
 
 # --- parameters validated at the edge ---------------------------------------------------------
 
-@pytest.mark.parametrize(("args", "expected"), [
+BAD_PARAMETERS = [
     (("parity", "--as-of", "20260302"), "--as-of needs a date as YYYY-MM-DD, YYYY-MM or YYYY"),
     (("parity", "--as-of", "2026-02-30"), "--as-of needs a date"),
     (("parity", "--as-of", "2026-03-02T10:00"), "--as-of needs a date"),
@@ -358,7 +358,11 @@ def test_big_honest_file_loads(data_copy):
     (("contradictions", "--tolerance", "inf"), "--tolerance needs a finite number"),
     (("parity", "--openness", "free"), "--openness must be one of"),
     (("parity", "--no-such-option", "1"), "has no option --no-such-option"),
-])
+]
+"""Bad values of canned-question parameters and the message each gets (also asked of remote engines)."""
+
+
+@pytest.mark.parametrize(("args", "expected"), BAD_PARAMETERS)
 def test_bad_parameters_are_one_line_errors_with_exit_2(fixture_store, args, expected):
     """Regression: --as-of 20260302 answered with no rows; NaN thresholds and depths crashed."""
     result = kg("query", *args, "--store", fixture_store)
