@@ -21,6 +21,7 @@ from kg.queries import canned_queries, canned_query
 from kg.resolve import ResolveError
 from kg.session import QueryEngine, Session
 from kg.store import StoreError, default_store_dir, open_store
+from kg.web import settings as web_settings
 
 app = typer.Typer(
     help="ParityKG: a sourced knowledge graph of open vs closed AI models.",
@@ -361,22 +362,46 @@ def query_command(
 @app.command("serve")
 def serve_command(
     store: StoreOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7878,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = web_settings.DEFAULT_HOST,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = web_settings.DEFAULT_PORT,
     allow_service: Annotated[bool, typer.Option(help="Allow SERVICE (federated) calls.")] = False,
+    cors_origin: Annotated[list[str] | None, typer.Option(
+        help="An origin allowed to read answers from a browser (repeatable) [default: any, '*']; "
+             "'none' sends no CORS headers. Never with credentials.")] = None,
+    timeout: Annotated[float, typer.Option(
+        help="Stop a query (its worker is killed) after SECONDS.")] = web_settings.DEFAULT_QUERY_TIMEOUT,
+    limit: Annotated[int, typer.Option(
+        help="Refuse API answers of more than this many rows.")] = web_settings.DEFAULT_ROW_CAP,
+    max_result_mb: Annotated[int, typer.Option(
+        help="Refuse /sparql results over this many MiB.")] = web_settings.DEFAULT_RESULT_BYTES // 2**20,
+    workers: Annotated[int, typer.Option(
+        help="Query worker processes (queries running at once).")] = web_settings.DEFAULT_WORKERS,
+    keep_alive: Annotated[int, typer.Option(
+        help="Seconds an idle HTTP/1.1 connection stays open.")] = web_settings.DEFAULT_KEEP_ALIVE,
+    cache_mb: Annotated[int, typer.Option(
+        help="MiB of answers kept per generation (0: none).")] = web_settings.DEFAULT_CACHE_BYTES // 2**20,
+    access_log: Annotated[bool, typer.Option(help="Log one line per request on stderr.")] = True,
 ) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql."""
-    from kg.endpoint import serve
+    """Serve the store read-only: SPARQL 1.1 Protocol at /sparql, JSON API at /api, pages at /."""
+    from kg.web.server import serve
 
+    origins = tuple(cors_origin or ("*",))
+    try:
+        settings = web_settings.ServeSettings(
+            host=host, port=port, allow_service=allow_service,
+            cors_origins=() if origins == ("none",) else origins, query_timeout=timeout, row_cap=limit,
+            result_bytes=max_result_mb * 2**20, workers=workers, keep_alive=keep_alive,
+            cache_bytes=cache_mb * 2**20, access_log=access_log)
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
     with user_errors(), open_store(_store(store)):
         pass
 
-    def announce(server) -> None:
-        address = server.server_address
-        typer.echo(f"SPARQL endpoint at http://{address[0]}:{address[1]}/sparql (read-only; Ctrl-C stops)")
+    def announce(url: str) -> None:
+        typer.echo(f"ParityKG at {url}/ (SPARQL at {url}/sparql, API at {url}/api; read-only; Ctrl-C stops)")
 
     try:
-        serve(_store(store), host, port, allow_service, announce)
+        serve(_store(store), settings, announce)
     except KeyboardInterrupt:
         typer.echo("stopped")
 

@@ -11,6 +11,7 @@ DEFAULT_RESULT_BYTES = 64 * 1024 * 1024  # bytes a serialised /sparql result may
 DEFAULT_WORKERS = 4  # query worker processes (each holds its own read-only session)
 DEFAULT_KEEP_ALIVE = 5  # seconds an idle HTTP/1.1 connection stays open
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024  # answers kept per store generation
+DEFAULT_MAX_CONNECTIONS = 1000  # open connections and requests at once; past it uvicorn answers 503
 MAX_WORKERS = 64
 
 
@@ -33,6 +34,7 @@ class ServeSettings:
     keep_alive: int = DEFAULT_KEEP_ALIVE
     cache_bytes: int = DEFAULT_CACHE_BYTES
     access_log: bool = True
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
 
     def __post_init__(self) -> None:
         if not (isinstance(self.query_timeout, int | float) and math.isfinite(self.query_timeout)
@@ -49,5 +51,7 @@ class ServeSettings:
             raise ValueError(f"--keep-alive needs seconds from 1 to 3600, not {self.keep_alive!r}")
         if not 0 <= self.cache_bytes <= 16 * 1024**3:
             raise ValueError(f"--cache-bytes needs 0 to 16 GiB, not {self.cache_bytes!r}")
-        if not 0 < self.port < 65536 and self.port != 0:
+        if not 1 <= self.max_connections <= 100_000:
+            raise ValueError(f"--max-connections needs 1 to 100,000, not {self.max_connections!r}")
+        if not 0 <= self.port < 65536:
             raise ValueError(f"--port needs 0 to 65535, not {self.port!r}")
