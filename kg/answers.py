@@ -34,7 +34,7 @@ def _side(row: dict[str, Any], side: str) -> dict[str, Any] | None:
     }
 
 
-def _policy(name: str, params: dict[str, str]) -> dict[str, str]:
+def policy(name: str, params: dict[str, str]) -> dict[str, str]:
     """Every parameter of a canned question with the value in effect (given, else its default)."""
     return {param.name: params.get(param.name, param.default) for param in canned_query(name).params}
 
@@ -48,7 +48,7 @@ def parity(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
         categories[item["category"]][item["verdict"]] += 1
     rollup = [{"category": name, **dict(sorted(counts.items()))}
               for name, counts in sorted(categories.items())]
-    return {"parameters": params, "policy": _policy("parity", params), "benchmarks": benchmarks,
+    return {"parameters": params, "policy": policy("parity", params), "benchmarks": benchmarks,
             "categories": rollup}
 
 
@@ -105,7 +105,7 @@ def parity_trend(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
             if best != (None, None) and last.get(item["split"]) != best:
                 last[item["split"]] = best
                 points.append({"date": day, **item})
-    return {"parameters": params, "policy": _policy("trend", params), "points": points}
+    return {"parameters": params, "policy": policy("trend", params), "points": points}
 
 
 def trend_table(result: dict[str, Any]) -> list[dict[str, Any]]:

@@ -371,7 +371,7 @@ def test_partial_as_of_dates_mean_the_last_day_they_cover(fixture_store):
     def rows(as_of: str):
         result = kg("query", "parity", "--as-of", as_of, "-F", "json", "--store", fixture_store)
         assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)["benchmarks"]
+        return json.loads(result.stdout)["rows"]
 
     assert rows("2025-03") == rows("2025-03-31")
     assert rows("2025") == rows("2025-12-31")
