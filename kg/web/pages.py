@@ -1,44 +1,57 @@
 """The explorer: server-rendered pages for people over the same answers as the API and the CLI.
 
-``page_routes(state)`` gives the routes; the app mounts ``kg/web/static`` at ``/static``. Every
-page has a stable URL (its parameters in the query string) and a JSON twin (``?format=json``);
-every number links to its source page, anchored at the claim, with the locator beside it.
-Bad parameters get 400 naming the parameter and what it accepts; unknown ids get 404.
+``page_routes(state)`` gives the routes; the app mounts ``kg/web/static`` at ``/static``. Canned
+answers come from ``state.queries`` (the app's query runner: worker processes, time limit, the
+cache the API shares) in the output contract's shape; descriptive look-ups (labels, a source's
+metadata, form options) from ``state.session``. Every page has a stable URL (its parameters in
+the query string) and a JSON twin (``?format=json``); every number links to its source page,
+anchored at the claim, with the locator beside it. Bad parameters get 400 naming the parameter
+and what it accepts; unknown ids get 404.
 """
 
-import copy
+import json
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
 
-from kg.budget import QueryBounded
 from kg.canned import ParameterError
 from kg.comparability import VERDICT_ORDER
+from kg.contract import public_name
 from kg.queries import Parameter, canned_query
 from kg.resolve import ResolveError
 from kg.vocabulary import CATEGORIES
 from kg.web.pages_charts import lineage_chart, parity_chart, price_chart, trend_charts
 from kg.web.pages_data import NotFound, PageData, claim_link
+from kg.web.workers import JobFailed, QueryTimedOut
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 MAX_VALUE = 200
 FORMATS = ("html", "json")
-MAX_GROUPS = 300
+MAX_GROUPS = 100
 
 
 class BadParameter(ValueError):
     """A page parameter that is not allowed: the message names it and what it accepts."""
 
 
+class Refused(RuntimeError):
+    """The query runner refused or could not answer: an HTTP status and a one-line message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
 def url_name(param: Parameter) -> str:
     """A query parameter's name in URLs, as the API spells it: ``asOf`` -> ``as_of``."""
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", param.name).lower()
+    return public_name(param.name)
 
 
 def _read(request: Request, accepted: dict[str, str]) -> dict[str, str]:
@@ -85,10 +98,24 @@ class Pages:
 
     @property
     def data(self) -> PageData:
-        """Answers for the pages, from the session the app opened (created on first use)."""
+        """Look-ups for the pages, from the session the app opened (created on first use)."""
         if self._data is None or self._data.session is not self.state.session:
             self._data = PageData(self.state.session)
         return self._data
+
+    async def look_up(self, method, *args: Any) -> Any:
+        """A ``PageData`` look-up, run off the event loop."""
+        return await run_in_threadpool(method, *args)
+
+    async def ask(self, question: str, params: dict[str, str]) -> dict[str, Any]:
+        """A canned question's contract object from the app's query runner."""
+        try:
+            body = await self.state.queries.answer(question, params)
+        except JobFailed as exc:
+            raise Refused(exc.status, _url_names(str(exc))) from None
+        except QueryTimedOut as exc:
+            raise Refused(503, str(exc)) from None
+        return json.loads(body)
 
     def respond(self, request: Request, template: str, context: dict[str, Any],
                 twin: dict[str, Any]) -> Response:
@@ -102,6 +129,7 @@ class Pages:
 
     def failure(self, request: Request, status: int, message: str) -> Response:
         """A one-line error, as a small page or as JSON."""
+        message = " ".join(message.split())
         if _wants_json(request):
             return JSONResponse({"error": message}, status_code=status)
         return TEMPLATES.TemplateResponse(request, "error.html", {"status": status, "message": message},
@@ -109,21 +137,21 @@ class Pages:
 
     def guarded(self, handler):
         """``handler`` with every expected problem turned into a 400, 404 or 503 with one line."""
-        def endpoint(request: Request) -> Response:
+        async def endpoint(request: Request) -> Response:
             try:
-                return handler(request)
+                return await handler(request)
             except (BadParameter, ParameterError) as exc:
                 return self.failure(request, 400, str(exc))
             except NotFound as exc:
                 return self.failure(request, 404, str(exc))
-            except QueryBounded as exc:
-                return self.failure(request, 503, str(exc))
+            except Refused as exc:
+                return self.failure(request, exc.status, str(exc))
         return endpoint
 
     # parity ---------------------------------------------------------------------------------
 
-    def parity_params(self, request: Request, question: str = "parity",
-                      fixed: tuple[str, ...] = ()) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    async def policy_params(self, request: Request, question: str = "parity",
+                            fixed: tuple[str, ...] = ()) -> tuple[dict[str, str], list[dict[str, Any]]]:
         """A question's parameters from the query string (URL names) and the form's controls.
 
         The controls come from the question's own parameter declarations, so the form offers
@@ -132,10 +160,10 @@ class Pages:
         declared = [p for p in canned_query(question).params if p.name not in fixed]
         given = _read(request, {url_name(p): p.description for p in declared})
         params = {p.name: given[url_name(p)] for p in declared if url_name(p) in given}
-        controls = [self.control(p, given.get(url_name(p), "")) for p in declared]
+        controls = [await self.control(p, given.get(url_name(p), "")) for p in declared]
         return params, controls
 
-    def control(self, param: Parameter, value: str) -> dict[str, Any]:
+    async def control(self, param: Parameter, value: str) -> dict[str, Any]:
         """One form control for a declared parameter: a select for choices and known entities."""
         control = {"name": url_name(param), "label": url_name(param).replace("_", " "),
                    "help": param.description, "value": value, "kind": param.kind, "options": None}
@@ -144,40 +172,34 @@ class Pages:
         elif param.kind == "category":
             control["options"] = [("", "every category")] + [(c.slug, c.label) for c in CATEGORIES]
         elif param.kind in ("benchmark", "source"):
-            control["options"] = [("", f"every {param.kind}")] + self.data.listing(param.kind)
+            listed = await self.look_up(self.data.listing, param.kind)
+            control["options"] = [("", f"every {param.kind}"), *listed]
         return control
 
-    def _ask(self, question: str, params: dict[str, str]) -> dict[str, Any]:
-        """A canned answer; an unknown name among the parameters is a bad parameter (400)."""
-        try:
-            return self.data.answer(question, **params)
-        except (ResolveError, ParameterError) as exc:
-            raise BadParameter(_url_names(str(exc))) from exc
-
-    def home(self, request: Request) -> Response:
+    async def home(self, request: Request) -> Response:
         """The parity table and chart as of a date under a policy, with the form to change them."""
-        params, controls = self.parity_params(request)
-        result = self._ask("parity", params)
-        items = copy.deepcopy(result["benchmarks"])
+        params, controls = await self.policy_params(request)
+        answer = await self.ask("parity", params)
+        items = json.loads(json.dumps(answer["rows"]))
         for item in items:
             _link_sides(item)
-        policy = "; ".join(f"{name} = {value}" for name, value in result["policy"].items())
+        policy = "; ".join(f"{name} = {value}" for name, value in answer["policy"].items())
         scored = [item for item in items if item["verdict"] != "no data"]
         context = {"items": scored, "unscored": [i for i in items if i["verdict"] == "no data"],
-                   "controls": controls, "policy": policy, "categories": result["categories"],
-                   "chart": parity_chart(scored, policy),
-                   "api_url": "/api/parity" + (f"?{request.url.query}" if request.url.query else "")}
-        return self.respond(request, "home.html", context, result)
+                   "controls": controls, "policy": policy, "categories": answer["categories"],
+                   "parity_chart": parity_chart(scored, policy), "api_url": _api("/api/parity", request)}
+        return self.respond(request, "home.html", context, answer)
 
     # model ----------------------------------------------------------------------------------
 
-    def _entity_id(self, request: Request, kinds: tuple[str, ...]) -> tuple[str, str] | Response:
+    async def _entity_id(self, request: Request, kinds: tuple[str, ...]) -> tuple[str, str] | Response:
         """The (kind, id) a path names, or a redirect to the canonical URL of the entity it names."""
         name = request.path_params["id"]
         if len(name) > MAX_VALUE:
             raise BadParameter(f"id: at most {MAX_VALUE} characters")
+        names = await self.look_up(self.data.session.names)
         try:
-            iri = self.data.session.names().resolve(name, kinds)
+            iri = names.resolve(name, kinds)
         except ResolveError as exc:
             raise NotFound(str(exc)) from exc
         kind, ident = iri.rsplit("/", 2)[-2:]
@@ -186,99 +208,97 @@ class Pages:
             return RedirectResponse(target + (f"?{request.url.query}" if request.url.query else ""), 308)
         return kind, ident
 
-    def model(self, request: Request) -> Response:
+    async def model(self, request: Request) -> Response:
         """A model's (or family's) facts, scores, prices and lineage, each with its sources."""
         _read(request, {})
-        found = self._entity_id(request, ("model", "family"))
+        found = await self._entity_id(request, ("model", "family"))
         if isinstance(found, Response):
             return found
         kind, ident = found
-        entity = self.data.entity(kind, ident)
-        claims = copy.deepcopy(self.data.claims(model=ident))
-        conflicts = self.data.answer("contradictions", model=ident)
-        verdict_of = {claim["claim"]: group["verdict"] for group in conflicts["groups"]
+        entity = await self.look_up(self.data.entity, kind, ident)
+        listed = await self.ask("claims", {"subject": ident})
+        conflicts = await self.ask("contradictions", {"model": ident})
+        lineage = await self.ask("lineage", {"model": ident})
+        titles = await self.look_up(self.data.source_ids_by_title)
+        verdict_of = {claim["claim"]: group["verdict"] for group in conflicts["rows"]
                       for claim in group["claims"]}
-        titles = self.data.source_ids_by_title()
+        claims = json.loads(json.dumps(listed["rows"]))
         for claim in claims:
             claim["link"] = claim_link(claim["claim"])
             claim["verdict"] = verdict_of.get(claim["claim"])
             if claim["kind"] in ("score", "comparison"):
-                claim["benchmark_id"] = self.data.benchmark_id(claim["property"])
-        lineage = copy.deepcopy(self.data.lineage(ident))
-        for edge in lineage["edges"]:
+                claim["benchmark_id"] = await self.look_up(self.data.benchmark_id, claim["property"])
+        edges = json.loads(json.dumps(lineage["rows"]))
+        for edge in edges:
             source_id = titles.get(edge["source"])
-            edge["source_id"] = source_id
             edge["link"] = f"/source/{source_id}" if source_id else None
         by_kind: dict[str, list[dict[str, Any]]] = {}
         for claim in claims:
             by_kind.setdefault(claim["kind"], []).append(claim)
         for group in by_kind.values():
             group.sort(key=lambda c: (str(c["property"]), str(c["source_date"])))
-        prices = by_kind.get("price", [])
-        context = {"entity": entity, "kind": kind, "by_kind": by_kind, "conflicts": conflicts["groups"],
-                   "lineage": lineage["edges"],
-                   "lineage_chart": lineage_chart(lineage["edges"], ident, entity["label"]),
-                   "price_chart": price_chart(prices, entity["label"]),
-                   "api_url": f"/api/lineage/{ident}"}
-        twin = {"entity": entity, "claims": claims, "contradictions": conflicts, "lineage": lineage}
+        context = {"entity": entity, "kind": kind, "by_kind": by_kind, "conflicts": conflicts["rows"],
+                   "lineage": edges, "lineage_chart": lineage_chart(edges, ident, entity["label"]),
+                   "price_chart": price_chart(by_kind.get("price", []), entity["label"]),
+                   "api_url": f"/api/claims?subject={ident}"}
+        twin = {"entity": entity, "claims": listed, "contradictions": conflicts, "lineage": lineage}
         return self.respond(request, "model.html", context, twin)
 
     # benchmark ------------------------------------------------------------------------------
 
-    def benchmark(self, request: Request) -> Response:
+    async def benchmark(self, request: Request) -> Response:
         """A benchmark's parity over time and every score on it, with setting and source."""
-        found = self._entity_id(request, ("benchmark",))
+        params, controls = await self.policy_params(request, "trend", fixed=("benchmark",))
+        found = await self._entity_id(request, ("benchmark",))
         if isinstance(found, Response):
-            _read(request, {url_name(p): "" for p in canned_query("trend").params})
             return found
         _, ident = found
-        params, controls = self.parity_params(request, "trend", fixed=("benchmark",))
-        entity = self.data.entity("benchmark", ident)
-        trend = self._ask("trend", {**params, "benchmark": ident})
-        points = copy.deepcopy(trend["points"])
+        entity = await self.look_up(self.data.entity, "benchmark", ident)
+        trend = await self.ask("trend", {**params, "benchmark": ident})
+        listed = await self.ask("claims", {"benchmark": ident})
+        points = json.loads(json.dumps(trend["rows"]))
         for point in points:
             _link_sides(point)
-        scores = copy.deepcopy([c for c in self.data.claims(benchmark=ident) if c["kind"] == "score"])
-        for claim in scores:
-            claim["link"] = claim_link(claim["claim"])
+        scores = [dict(c, link=claim_link(c["claim"])) for c in listed["rows"] if c["kind"] == "score"]
         scores.sort(key=lambda c: (-(c.get("value") or c.get("max") or 0), c["subject"]))
         context = {"entity": entity, "points": points, "scores": scores, "controls": controls,
                    "charts": trend_charts(points, entity["label"]),
                    "policy": "; ".join(f"{k} = {v}" for k, v in trend["policy"].items()),
-                   "api_url": f"/api/trend?benchmark={ident}"}
+                   "api_url": _api(f"/api/trend?benchmark={ident}", request)}
         return self.respond(request, "benchmark.html", context,
-                            {"entity": entity, "trend": trend, "scores": scores})
+                            {"entity": entity, "trend": trend, "claims": listed})
 
     # source ---------------------------------------------------------------------------------
 
-    def source(self, request: Request) -> Response:
+    async def source(self, request: Request) -> Response:
         """A source's metadata, every claim it makes, and the audit of its comparisons."""
         _read(request, {})
         ident = request.path_params["id"]
         if len(ident) > MAX_VALUE:
             raise BadParameter(f"id: at most {MAX_VALUE} characters")
-        meta = self.data.source(ident)
-        claims = copy.deepcopy(self.data.claims(source=ident))
+        meta = await self.look_up(self.data.source, ident)
+        listed = await self.ask("claims", {"source": ident})
+        audit = await self.ask("audit", {"source": ident})
+        titles = await self.look_up(self.data.source_ids_by_title)
+        claims = json.loads(json.dumps(listed["rows"]))
         for claim in claims:
             claim["anchor"] = "claim-" + claim["claim"].split("/", 1)[1]
             if claim["kind"] in ("score", "comparison"):
-                claim["benchmark_id"] = self.data.benchmark_id(claim["property"])
-        audit = self.data.answer("audit", source=ident)
-        comparisons = copy.deepcopy(audit["comparisons"])
-        titles = self.data.source_ids_by_title()
+                claim["benchmark_id"] = await self.look_up(self.data.benchmark_id, claim["property"])
+        comparisons = json.loads(json.dumps(audit["rows"]))
         for item in comparisons:
             item["anchor"] = "claim-" + item["comparison"].split("/", 1)[1]
             for pair in item["same_source"] + item["other_sources"]:
                 pair["left_source_id"] = titles.get(pair["left_source"])
                 pair["right_source_id"] = titles.get(pair["right_source"])
         context = {"source": meta, "claims": claims, "comparisons": comparisons,
-                   "api_url": f"/api/audit?source={ident}"}
-        twin = {"source": meta, "claims": claims, "audit": audit}
+                   "api_url": f"/api/claims?source={ident}"}
+        twin = {"source": meta, "claims": listed, "audit": audit}
         return self.respond(request, "source.html", context, twin)
 
     # contradictions -------------------------------------------------------------------------
 
-    def contradictions(self, request: Request) -> Response:
+    async def contradictions(self, request: Request) -> Response:
         """Pairs of disagreeing claims, filtered by model, benchmark, kind, verdict and tolerance."""
         declared = canned_query("contradictions").params
         accepted = {url_name(p): p.description for p in declared}
@@ -288,14 +308,14 @@ class Pages:
         if verdict is not None and verdict not in VERDICT_ORDER:
             raise BadParameter(f"verdict: must be one of {', '.join(VERDICT_ORDER)}, not '{verdict}'")
         params = {p.name: given[url_name(p)] for p in declared if url_name(p) in given}
-        result = self._ask("contradictions", params)
-        groups = [g for g in result["groups"] if verdict is None or any(
+        answer = await self.ask("contradictions", params)
+        groups = [g for g in answer["rows"] if verdict is None or any(
             pair["verdict"] == verdict for pair in g["pairs"])]
-        shown = copy.deepcopy(groups[:MAX_GROUPS])
+        shown = json.loads(json.dumps(groups[:MAX_GROUPS]))
         for group in shown:
             for claim in group["claims"]:
                 claim["link"] = claim_link(claim["claim"])
-        controls = [self.control(p, given.get(url_name(p), "")) for p in declared]
+        controls = [await self.control(p, given.get(url_name(p), "")) for p in declared]
         controls.append({"name": "verdict", "label": "verdict", "help": accepted["verdict"],
                          "value": verdict or "", "kind": "choice",
                          "options": [("", "every verdict")] + [(v, v) for v in VERDICT_ORDER]})
@@ -303,17 +323,25 @@ class Pages:
             if control["name"] == "kind":
                 control["options"] = [("", "every kind"), *control["options"]]
         context = {"groups": shown, "total": len(groups), "limit": MAX_GROUPS, "controls": controls,
-                   "api_url": "/api/contradictions" + (f"?{request.url.query}" if request.url.query else "")}
-        twin = {**result, "verdict": verdict, "groups": groups}
+                   "api_url": _api("/api/contradictions", request)}
+        twin = {**answer, "verdict": verdict, "rows": groups}
         return self.respond(request, "contradictions.html", context, twin)
 
     # SPARQL ---------------------------------------------------------------------------------
 
-    def query(self, request: Request) -> Response:
+    async def query(self, request: Request) -> Response:
         """The SPARQL editor (YASGUI, served from the package) pointed at ``/sparql``."""
         _read(request, {})
         return self.respond(request, "query.html", {"example": EXAMPLE_QUERY, "api_url": "/sparql"},
                             {"endpoint": "/sparql", "example": EXAMPLE_QUERY})
+
+
+def _api(path: str, request: Request) -> str:
+    """The API route answering the same question, with the page's parameters (not ``format``)."""
+    query = urlencode([(key, value) for key, value in request.query_params.multi_items()
+                       if key not in ("format", "verdict")])
+    joiner = "&" if "?" in path else "?"
+    return path + (joiner + query if query else "")
 
 
 EXAMPLE_QUERY = """PREFIX pk: <https://w3id.org/paritykg/vocab#>

@@ -1,8 +1,10 @@
-"""What the explorer pages show, read through the session: canned answers (cached per store
-generation) and the few descriptive look-ups a page needs (an entity's label, a source's metadata).
+"""The few descriptive look-ups a page needs besides the canned answers, read through the session
+and cached per store generation: an entity's label and kind, a source's metadata, the options of
+a form, source ids by title.
 
-Every rule stays where it lives (kg.answers, kg.claims, kg.canned); this module only asks and
-arranges. Parameters reach queries as RDF terms bound by ``kg.binding``, never as pasted text.
+The canned answers themselves come from the app's query runner (kg.web.runner: worker processes,
+time limit, shared cache), in the output contract's shape. Parameters reach these look-ups as RDF
+terms bound by ``kg.binding``, never as pasted text.
 """
 
 import threading
@@ -12,9 +14,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg import answers
 from kg.binding import bind
-from kg.claims import list_claims
 from kg.namespaces import PK, entity_iri, source_iri
 from kg.resolve import ResolveError
 from kg.session import Session
@@ -101,7 +101,7 @@ def claim_link(claim_id: str | None) -> str | None:
 
 
 class PageData:
-    """Answers for the pages from one session, cached until the store changes generation."""
+    """Look-ups for the pages from one session, cached until the store changes generation."""
 
     def __init__(self, session: Session):
         self.session = session
@@ -125,22 +125,6 @@ class PageData:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return value
-
-    def answer(self, question: str, **params: str) -> dict[str, Any]:
-        """A canned question's answer (kg.answers) with the given parameters."""
-        functions = {"parity": answers.parity, "trend": answers.parity_trend,
-                     "contradictions": answers.contradictions, "audit": answers.audit}
-        key = (question, tuple(sorted(params.items())))
-        return self.cached(key, lambda: functions[question](self.session, **params))
-
-    def lineage(self, model_id: str) -> dict[str, Any]:
-        """Lineage edges up and down from a model."""
-        return self.cached(("lineage", model_id), lambda: answers.lineage(self.session, model_id))
-
-    def claims(self, **filters: str) -> list[dict[str, Any]]:
-        """Claims about an entity, on a benchmark or from a source (kg.claims)."""
-        key = ("claims", tuple(sorted(filters.items())))
-        return self.cached(key, lambda: list_claims(self.session, **filters))
 
     def resolve(self, name: str, kinds: tuple[str, ...]) -> str:
         """The id of the entity of ``kinds`` called ``name`` (ResolveError if none or several)."""
