@@ -9,6 +9,7 @@ anchored at the claim, with the locator beside it. Bad parameters get 400 naming
 and what it accepts; unknown ids get 404.
 """
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -166,7 +167,8 @@ class Pages:
     async def control(self, param: Parameter, value: str) -> dict[str, Any]:
         """One form control for a declared parameter: a select for choices and known entities."""
         control = {"name": url_name(param), "label": url_name(param).replace("_", " "),
-                   "help": param.description, "value": value, "kind": param.kind, "options": None}
+                   "help": param.description, "value": value, "kind": param.kind, "options": None,
+                   "default": param.default}
         if param.choices:
             control["options"] = [(choice, choice) for choice in param.choices]
         elif param.kind == "category":
@@ -216,9 +218,9 @@ class Pages:
             return found
         kind, ident = found
         entity = await self.look_up(self.data.entity, kind, ident)
-        listed = await self.ask("claims", {"subject": ident})
-        conflicts = await self.ask("contradictions", {"model": ident})
-        lineage = await self.ask("lineage", {"model": ident})
+        listed, conflicts, lineage = await asyncio.gather(  # the workers answer them side by side
+            self.ask("claims", {"subject": ident}), self.ask("contradictions", {"model": ident}),
+            self.ask("lineage", {"model": ident}))
         titles = await self.look_up(self.data.source_ids_by_title)
         verdict_of = {claim["claim"]: group["verdict"] for group in conflicts["rows"]
                       for claim in group["claims"]}
@@ -254,8 +256,8 @@ class Pages:
             return found
         _, ident = found
         entity = await self.look_up(self.data.entity, "benchmark", ident)
-        trend = await self.ask("trend", {**params, "benchmark": ident})
-        listed = await self.ask("claims", {"benchmark": ident})
+        trend, listed = await asyncio.gather(self.ask("trend", {**params, "benchmark": ident}),
+                                             self.ask("claims", {"benchmark": ident}))
         points = json.loads(json.dumps(trend["rows"]))
         for point in points:
             _link_sides(point)
@@ -277,8 +279,15 @@ class Pages:
         if len(ident) > MAX_VALUE:
             raise BadParameter(f"id: at most {MAX_VALUE} characters")
         meta = await self.look_up(self.data.source, ident)
-        listed = await self.ask("claims", {"source": ident})
-        audit = await self.ask("audit", {"source": ident})
+        listed, audit = await asyncio.gather(self.ask("claims", {"source": ident}),
+                                             self.ask("audit", {"source": ident}), return_exceptions=True)
+        for outcome in (listed, audit):
+            if isinstance(outcome, BaseException) and not (outcome is audit and isinstance(outcome, Refused)
+                                                           and outcome.status == 503):
+                raise outcome
+        audit_problem = str(audit) if isinstance(audit, Refused) else None
+        if audit_problem:  # the claims are worth showing even when the audit runs out of time
+            audit = {"rows": [], "error": audit_problem}
         titles = await self.look_up(self.data.source_ids_by_title)
         claims = json.loads(json.dumps(listed["rows"]))
         for claim in claims:
@@ -292,7 +301,7 @@ class Pages:
                 pair["left_source_id"] = titles.get(pair["left_source"])
                 pair["right_source_id"] = titles.get(pair["right_source"])
         context = {"source": meta, "claims": claims, "comparisons": comparisons,
-                   "api_url": f"/api/claims?source={ident}"}
+                   "audit_problem": audit_problem, "api_url": f"/api/claims?source={ident}"}
         twin = {"source": meta, "claims": listed, "audit": audit}
         return self.respond(request, "source.html", context, twin)
 

@@ -90,47 +90,58 @@ def _value_text(best: dict[str, Any]) -> str:
 
 
 def parity_chart(items: list[dict[str, Any]], caption: str) -> Chart | None:
-    """Best open and best closed score per benchmark (percent benchmarks with a score), one row each."""
+    """Best open and best closed score per benchmark (percent benchmarks with a score), one row each.
+
+    The values, their note numbers and the gap are printed in a column right of the plot, so
+    nothing overlaps however close the dots are; the axis is drawn above and below the rows.
+    """
     rows = [i for i in items if i["unit"] == "percent" and (i["best_open"] or i["best_closed"])]
     if not rows:
         return None
     values = [best["value"] for i in rows for best in (i["best_open"], i["best_closed"]) if best]
     low, high = fitted_range(values, (0, 100))
-    left, width, row_height, top = 260, 560, 30, 70
-    height = top + row_height * len(rows) + 50
+    left, width, row_height, top, column = 250, 470, 24, 84, 300
+    bottom = top + row_height * (len(rows) - 1) + 12
+    height = bottom + 50
 
     def x_of(value: float) -> float:
         return left + width * (value - low) / (high - low)
 
     notes = Notes()
+    axis_title = f"score (percent; axis {low:g} to {high:g})"
     title = f"Best open vs best closed score per benchmark, percent ({caption})"
     body = [_text(10, 20, "Best open vs best closed score per benchmark", size=15, weight="bold"),
-            *_legend(10, 42, [(OPEN, "best open"), (CLOSED, "best closed")]),
-            _text(260 + width / 2, height - 12, f"score (percent; axis {low:g} to {high:g})",
-                  anchor="middle", colour="#444")]
-    bottom = top + row_height * len(rows) - 12
+            *_legend(10, 42, [(OPEN, "best open"), (CLOSED, "best closed"), ("#999", "gap")]),
+            _text(left + width / 2, 62, axis_title, anchor="middle", colour="#444"),
+            _text(left + width / 2, height - 8, axis_title, anchor="middle", colour="#444"),
+            _text(left + width + 16, 62, "open [note] / closed [note]: gap", colour="#444")]
     for tick in _ticks(low, high):
-        body.append(f'<line x1="{x_of(tick):.1f}" y1="{top - 14}" x2="{x_of(tick):.1f}" y2="{bottom}" '
-                    'stroke="#ddd"/>')
-        body.append(_text(x_of(tick), bottom + 14, f"{tick:g}", size=10, anchor="middle", colour="#555"))
+        x = x_of(tick)
+        body.append(f'<line x1="{x:.1f}" y1="{top - 12}" x2="{x:.1f}" y2="{bottom}" stroke="#ddd"/>')
+        body.append(_text(x, top - 16, f"{tick:g}", size=10, anchor="middle", colour="#555"))
+        body.append(_text(x, bottom + 14, f"{tick:g}", size=10, anchor="middle", colour="#555"))
     for index, item in enumerate(rows):
         y = top + row_height * index
         label = benchmark_label(item)
-        body.append(_text(left - 8, y + 4, label if len(label) <= 36 else label[:35] + "…", anchor="end"))
+        body.append(_text(left - 8, y + 4, label if len(label) <= 33 else label[:32] + "…", anchor="end"))
         sides = [(item["best_open"], OPEN, "open"), (item["best_closed"], CLOSED, "closed")]
-        present = [(best, colour, side) for best, colour, side in sides if best]
-        if len(present) == 2:
-            body.append(f'<line x1="{x_of(present[0][0]["value"]):.1f}" y1="{y}" '
-                        f'x2="{x_of(present[1][0]["value"]):.1f}" y2="{y}" stroke="#999" stroke-width="2"/>')
-        for best, colour, side in present:
+        if item["best_open"] and item["best_closed"]:
+            body.append(f'<line x1="{x_of(item["best_open"]["value"]):.1f}" y1="{y}" '
+                        f'x2="{x_of(item["best_closed"]["value"]):.1f}" y2="{y}" stroke="#999" '
+                        'stroke-width="3"/>')
+        printed = []
+        for best, colour, side in sides:
+            if not best:
+                printed.append("none")
+                continue
             number = notes.add(f"{label}: best {side}, {best['model']}", _value_text(best),
                                best["source"], best["locator"], best.get("link"))
-            x = x_of(best["value"])
-            body.append(f'<circle cx="{x:.1f}" cy="{y}" r="6" fill="{colour}"/>')
-            above = side == "open"
-            body.append(_text(x, y - 9 if above else y + 17, f"{_value_text(best)} [{number}]", size=10,
-                              anchor="middle", colour=colour))
-    return Chart(_svg(left + width + 40, height, title, body), title, notes.items)
+            body.append(f'<circle cx="{x_of(best["value"]):.1f}" cy="{y}" r="5.5" fill="{colour}"/>')
+            printed.append(f"{_value_text(best)} [{number}]")
+        gap = f": {item['gap']:+g}" if item["gap"] is not None else ""
+        body.append(_text(left + width + 16, y + 4, f"{printed[0]} / {printed[1]}{gap}", size=11,
+                          colour="#333"))
+    return Chart(_svg(left + width + column, height, title, body), title, notes.items)
 
 
 def _day(text: str) -> int:
@@ -295,7 +306,11 @@ def lineage_chart(edges: list[dict[str, Any]], centre_id: str, centre_label: str
         how = f"{edge['relation']}, {edge['status']}"
         number = notes.add(f"{edge['child']} built on {edge['parent']}", how, edge["source"], edge["locator"],
                            edge.get("link"))
-        body.append(_text((x1 + x2) / 2 + 4, (y1 + y2) / 2, f"{how} [{number}]", size=10, colour=colour))
+        leftwards = x2 < x1 - 1
+        anchor = "end" if leftwards else "start"
+        label_x = (x1 + x2) / 2 + (-6 if leftwards else 6)
+        body.append(_text(label_x, (y1 + y2) / 2 + 4, f"{how} [{number}]", size=10, anchor=anchor,
+                          colour=colour))
     for node, (x, y) in position.items():
         fill = "#fdf1d6" if node == centre_id else "#eef3f8"
         label = labels[node] if len(labels[node]) <= 26 else labels[node][:25] + "…"
