@@ -96,8 +96,9 @@ def shots(tmp_path_factory) -> Path:
 def test_parity_form_sets_the_date_and_policy(page, shots):
     page.goto("/")
     assert page.locator("table.parity tbody tr").count() > 5
-    page.locator("figure.chart").first.scroll_into_view_if_needed()
-    page.screenshot(path=shots / "parity.png")
+    page.screenshot(path=shots / "parity-table.png")
+    page.evaluate("document.querySelector('figure.chart').scrollIntoView()")
+    page.screenshot(path=shots / "parity-chart.png")
     page.click("details.policy-box summary")
     page.fill("#f-as_of", "2026-03-02")
     page.select_option("#f-openness", "osi")
@@ -129,9 +130,9 @@ def test_model_page_shows_conflicts_scores_and_lineage(page, shots):
     assert page.locator("h1").inner_text().startswith("DeepSeek-V3")
     assert page.locator("tr.conflict").count() > 0
     assert page.locator("#lineage ~ figure svg, h2#lineage + figure svg").count() >= 1
-    page.locator("tr.conflict").first.scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('tr.conflict').scrollIntoView({block: 'center'})")
     page.screenshot(path=shots / "model.png")
-    page.locator("h2#lineage").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('h2#lineage').scrollIntoView()")
     page.screenshot(path=shots / "lineage.png")
     page.locator("figure.chart svg a").first.click()
     page.wait_for_url(re.compile(r"/model/"))
@@ -143,7 +144,7 @@ def test_benchmark_page_shows_the_trend_and_every_score(page, shots):
     assert page.locator("figure.chart svg").count() >= 1
     assert page.locator("figure.chart ol.notes li").count() >= 2
     assert page.locator("table.claims tbody tr").count() >= 5
-    page.locator("#trend").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('#trend').scrollIntoView()")
     page.screenshot(path=shots / "benchmark.png")
 
 

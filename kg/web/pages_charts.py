@@ -202,7 +202,7 @@ def step_chart(title: str, series: list[tuple[str, str, list[dict[str, Any]]]], 
     _time_axis(body, first, last, x_of, top + height)
     body.append(_text(left + width / 2, top + height + 36, "date of the source (or of the claim's as-of day)",
                       anchor="middle", colour="#444"))
-    for _, colour, pts in series:
+    for series_index, (_, colour, pts) in enumerate(series):
         ordered = sorted(pts, key=lambda p: _day(p["date"]))
         for index, point in enumerate(ordered):
             x, y = x_of(_day(point["date"])), y_of(point["value"])
@@ -216,7 +216,9 @@ def step_chart(title: str, series: list[tuple[str, str, list[dict[str, Any]]]], 
             number = notes.add(point["what"], point["label"], point["source"], point["locator"],
                                point["link"])
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>')
-            body.append(_text(x + 6, y - 6, f"{point['label']} [{number}]", size=10, colour=colour))
+            below = series_index % 2 == 0  # alternate series print below their line, not on each other
+            body.append(_text(x + 6, y + 15 if below else y - 6, f"{point['label']} [{number}]", size=10,
+                              colour=colour))
     return Chart(_svg(left + width + 120, top + height + 50, title, body), title, notes.items)
 
 
