@@ -292,3 +292,28 @@ def test_dataset_parameters(client):
     posted = client.post("/sparql", data={"query": count, "default-graph-uri": graph})
     assert int(json.loads(posted.text)["results"]["bindings"][0]["n"]["value"]) == n(
         {"query": count, "default-graph-uri": graph})
+
+
+def test_the_pool_never_loses_a_worker_to_a_waiting_request_that_gives_up(fixture_store):
+    import asyncio
+
+    from kg.web.workers import QueryTimedOut, WorkerPool
+
+    async def scenario():
+        pool = WorkerPool(fixture_store, ServeSettings(workers=1, query_timeout=5))
+        await pool.start()
+        try:
+            busy = asyncio.create_task(pool.run(("sleep", 1.0)))
+            await asyncio.sleep(0.1)
+            with pytest.raises(QueryTimedOut, match="busy"):
+                await pool.run(("sleep", 0.0), timeout=0.3)  # gives up waiting for the only worker
+            assert (await busy)[1] == b"slept"
+            assert (await pool.run(("sleep", 0.0), timeout=2))[1] == b"slept"  # the worker is back
+            with pytest.raises(QueryTimedOut, match="stopped"):
+                await pool.run(("sleep", 30.0), timeout=0.5)  # killed and replaced
+            assert (await pool.run(("sleep", 0.0), timeout=30))[1] == b"slept"
+            assert pool.killed == 1
+        finally:
+            await pool.close()
+
+    asyncio.run(scenario())
