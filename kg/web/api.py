@@ -83,7 +83,8 @@ def _path(question: str) -> str:
 
 def _schema(param: Parameter) -> dict[str, Any]:
     if param.choices:
-        return {"type": "string", "enum": list(param.choices), "default": param.default}
+        schema = {"type": "string", "enum": list(param.choices)}
+        return {**schema, "default": param.default} if param.default in param.choices else schema
     if param.kind == "date":
         return {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
     if param.kind == "number":

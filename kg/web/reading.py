@@ -7,7 +7,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 MAX_BODY = 1_000_000  # bytes of a request body
-BODY_TIMEOUT = 10.0  # seconds for the whole body to arrive
 MAX_FIELDS = 200  # parameters in one URL or form
 
 
@@ -53,7 +52,7 @@ def grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     return groups
 
 
-async def read_body(request: Request, cap: int = MAX_BODY, timeout: float = BODY_TIMEOUT) -> bytes:
+async def read_body(request: Request, timeout: float, cap: int = MAX_BODY) -> bytes:
     """The request body: refused past ``cap`` bytes, or when it does not arrive within ``timeout``.
 
     A Content-Length that promises more than is sent ends in 408 instead of a hung connection.

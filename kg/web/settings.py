@@ -11,6 +11,7 @@ DEFAULT_RESULT_BYTES = 64 * 1024 * 1024  # bytes a serialised /sparql result may
 DEFAULT_WORKERS = 4  # query worker processes (each holds its own read-only session)
 DEFAULT_KEEP_ALIVE = 5  # seconds an idle HTTP/1.1 connection stays open
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024  # answers kept per store generation
+DEFAULT_BODY_TIMEOUT = 10.0  # seconds for a request body to arrive in full
 DEFAULT_MAX_CONNECTIONS = 1000  # open connections and requests at once; past it uvicorn answers 503
 MAX_WORKERS = 64
 
@@ -35,6 +36,7 @@ class ServeSettings:
     cache_bytes: int = DEFAULT_CACHE_BYTES
     access_log: bool = True
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
 
     def __post_init__(self) -> None:
         if not (isinstance(self.query_timeout, int | float) and math.isfinite(self.query_timeout)
@@ -53,5 +55,7 @@ class ServeSettings:
             raise ValueError(f"--cache-bytes needs 0 to 16 GiB, not {self.cache_bytes!r}")
         if not 1 <= self.max_connections <= 100_000:
             raise ValueError(f"--max-connections needs 1 to 100,000, not {self.max_connections!r}")
+        if not 0 < self.body_timeout <= 600:
+            raise ValueError(f"the body timeout needs 0 to 600 seconds, not {self.body_timeout!r}")
         if not 0 <= self.port < 65536:
             raise ValueError(f"--port needs 0 to 65535, not {self.port!r}")

@@ -87,7 +87,7 @@ async def _parameters(request: Request) -> tuple[dict[str, list[str]], str | Non
             raise BadRequest(403, "this endpoint is read-only: updates are refused")
         if kind not in (FORM, DIRECT):
             raise BadRequest(415, f"POST needs Content-Type {FORM} or {DIRECT}, not '{kind[:80] or 'none'}'")
-        body = await read_body(request)
+        body = await read_body(request, request.app.state.settings.body_timeout)
         if kind == DIRECT:
             direct = decode_text(body, "query body")
         else:

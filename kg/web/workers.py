@@ -17,6 +17,8 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+from collections import deque
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -75,9 +77,43 @@ class WorkerPool:
     def __init__(self, store_dir: Path, settings: ServeSettings):
         self.store_dir = store_dir
         self.settings = settings
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._idle: list[_Worker] = []
+        self._waiters: deque[asyncio.Future[_Worker]] = deque()
         self._all: set[_Worker] = set()
+        self._tasks: set[asyncio.Task] = set()  # replacements under way (kept referenced)
         self.killed = 0  # workers killed for outlasting the time limit (for tests and the log)
+
+    def _release(self, worker: _Worker) -> None:
+        """Hand a free worker to the longest waiting request, else keep it idle."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    async def _acquire(self, limit: float) -> _Worker:
+        """A free worker, waiting at most ``limit`` seconds (TimeoutError); no worker is ever lost."""
+        if self._idle:
+            return self._idle.pop()
+        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await asyncio.wait({waiter}, timeout=limit)
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            waiter.cancel()
+            raise
+        if waiter.done():
+            return waiter.result()
+        waiter.cancel()
+        raise TimeoutError
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def start(self) -> None:
         """Start every worker (in threads: starting a process blocks)."""
@@ -85,7 +121,7 @@ class WorkerPool:
                                          for _ in range(self.settings.workers)))
         for worker in workers:
             self._all.add(worker)
-            self._idle.put_nowait(worker)
+            self._release(worker)
 
     async def close(self) -> None:
         """Stop every worker."""
@@ -98,7 +134,7 @@ class WorkerPool:
         await asyncio.to_thread(_stop, worker)
         fresh = await asyncio.to_thread(_start_worker, self.store_dir, self.settings)
         self._all.add(fresh)
-        self._idle.put_nowait(fresh)
+        self._release(fresh)
 
     async def run(self, job: tuple, timeout: float | None = None) -> tuple[str, Any]:
         """Run ``job`` in a free worker; returns (generation, payload) of an ``ok`` reply.
@@ -110,7 +146,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
         try:
-            worker = await asyncio.wait_for(self._idle.get(), limit)
+            worker = await self._acquire(limit)
         except TimeoutError:
             raise QueryTimedOut(self._timeout_message(limit, busy=True)) from None
         try:
@@ -118,15 +154,15 @@ class WorkerPool:
             reply = await self._receive(worker, deadline - loop.time())
         except TimeoutError:
             self.killed += 1
-            asyncio.get_running_loop().create_task(self._replace(worker))
+            self._in_background(self._replace(worker))
             raise QueryTimedOut(self._timeout_message(limit, busy=False)) from None
         except (EOFError, OSError, asyncio.CancelledError) as exc:
             # the worker died, or the request was cancelled while its query ran: start afresh
-            asyncio.get_running_loop().create_task(self._replace(worker))
+            self._in_background(self._replace(worker))
             if isinstance(exc, asyncio.CancelledError):
                 raise
             raise JobFailed(500, "the query worker stopped unexpectedly; try again") from None
-        self._idle.put_nowait(worker)
+        self._release(worker)
         if reply[0] == "error":
             raise JobFailed(reply[1], reply[2])
         return reply[1], reply[2]
