@@ -236,3 +236,42 @@ def test_look_ups_are_cached_until_the_store_changes_generation(fixture_store, m
     monkeypatch.setattr(session, "names", object)  # after a build the session has a new name index
     assert data.cached(("k",), lambda: calls.append(1) or 3) == 3
     assert len(calls) == 2
+
+
+def test_chart_axis_is_fitted_so_a_small_gap_shows():
+    from kg.web.pages_charts import fitted_range
+
+    low, high = fitted_range([81.5, 83.0], (0, 100))
+    assert 75 <= low < 81.5 and 83.0 < high <= 90
+    assert fitted_range([2.0, 99.5], (0, 100)) == (0, 100)
+
+
+def test_parity_chart_numbers_every_drawn_value_with_its_source(fixture_store):
+    from kg.web.pages_charts import parity_chart
+
+    items = answers.parity(fixture_store)["benchmarks"]
+    chart = parity_chart(items, "policy")
+    drawn = [best for item in items if item["unit"] == "percent"
+             for best in (item["best_open"], item["best_closed"]) if best]
+    assert len(chart.notes) == len(drawn)
+    for note in chart.notes:
+        assert f"[{note['number']}]" in chart.svg and note["source"] and note["locator"]
+
+
+def test_lineage_chart_puts_parents_above_children():
+    from kg.web.pages_charts import lineage_chart
+
+    edge = {"child": "Child", "child_id": "child", "parent": "Parent", "parent_id": "parent",
+            "relation": "fine-tune", "status": "documented", "cross_lab": False, "source": "S",
+            "locator": "table 1", "link": "/source/s"}
+    grandchild = {**edge, "child": "Grandchild", "child_id": "grandchild", "parent": "Child",
+                  "parent_id": "child"}
+    svg = lineage_chart([edge, grandchild], "child", "Child").svg
+    heights = {name: float(re.search(rf'href="/model/{name}"><rect x="[\d.]+" y="([\d.]+)"', svg).group(1))
+               for name in ("parent", "child", "grandchild")}
+    assert heights["parent"] < heights["child"] < heights["grandchild"]
+
+
+def test_a_long_id_is_refused_and_pages_answer_head(client):
+    assert client.get("/model/" + "x" * 300).status_code == 400
+    assert client.head("/").status_code == 200

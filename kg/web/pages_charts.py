@@ -232,10 +232,14 @@ def trend_charts(points: list[dict[str, Any]], benchmark: str) -> list[Chart]:
         name = f"{benchmark} [{split}]" if split else benchmark
         series = []
         for side, colour, label in (("best_open", OPEN, "best open"), ("best_closed", CLOSED, "best closed")):
-            drawn = [{"date": p["date"], "value": p[side]["value"], "label": _value_text(p[side]),
-                      "what": f"{p['date']}: {label}, {p[side]['model']}", "source": p[side]["source"],
-                      "locator": p[side]["locator"], "link": p[side].get("link")}
-                     for p in split_points if p[side]]
+            drawn, held = [], None
+            for p in split_points:  # a side's best is drawn where it changes, then held
+                if p[side] and (p[side]["id"], p[side]["value"]) != held:
+                    held = (p[side]["id"], p[side]["value"])
+                    drawn.append({"date": p["date"], "value": p[side]["value"], "label": _value_text(p[side]),
+                                  "what": f"{p['date']}: {label}, {p[side]['model']}",
+                                  "source": p[side]["source"], "locator": p[side]["locator"],
+                                  "link": p[side].get("link")})
             series.append((label, colour, drawn))
         unit = split_points[0]["unit"]
         chart = step_chart(f"{name}: best open vs best closed over time", series, f"score ({unit})",
