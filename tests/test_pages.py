@@ -275,3 +275,13 @@ def test_lineage_chart_puts_parents_above_children():
 def test_a_long_id_is_refused_and_pages_answer_head(client):
     assert client.get("/model/" + "x" * 300).status_code == 400
     assert client.head("/").status_code == 200
+
+
+def test_category_roll_up_counts_every_verdict(client):
+    answer = client.get("/?format=json").json()
+    text = client.get("/").text
+    table = re.search(r'<table class="rollup">(.*?)</table>', text, re.S).group(1)
+    for row in answer["categories"]:
+        cells = re.search(rf'<th scope="row">{row["category"]}</th>(.*?)</tr>', table, re.S).group(1)
+        shown = sum(int(n) for n in re.findall(r"<td>(\d+)</td>", cells))
+        assert shown == sum(v for k, v in row.items() if k != "category")
