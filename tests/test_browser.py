@@ -174,10 +174,3 @@ def test_yasgui_runs_a_query_against_the_endpoint(page, shots):
     assert "benchmark" in header and "scores" in header
     page.screenshot(path=shots / "query.png")
 
-
-def test_readme_shows_every_committed_screenshot():
-    readme = (ROOT / "README.md").read_text()
-    committed = sorted(p.name for p in (ROOT / "docs" / "screenshots").glob("*.png"))
-    assert committed
-    for name in committed:
-        assert f"docs/screenshots/{name}" in readme, name

@@ -285,3 +285,11 @@ def test_category_roll_up_counts_every_verdict(client):
         cells = re.search(rf'<th scope="row">{row["category"]}</th>(.*?)</tr>', table, re.S).group(1)
         shown = sum(int(n) for n in re.findall(r"<td>(\d+)</td>", cells))
         assert shown == sum(v for k, v in row.items() if k != "category")
+
+
+def test_readme_shows_every_committed_screenshot():
+    readme = (ROOT / "README.md").read_text()
+    committed = sorted(p.name for p in (ROOT / "docs" / "screenshots").glob("*.png"))
+    assert committed
+    for name in committed:
+        assert f"docs/screenshots/{name}" in readme, name

@@ -112,9 +112,9 @@ def parity_chart(items: list[dict[str, Any]], caption: str) -> Chart | None:
     title = f"Best open vs best closed score per benchmark, percent ({caption})"
     body = [_text(10, 20, "Best open vs best closed score per benchmark", size=15, weight="bold"),
             *_legend(10, 42, [(OPEN, "best open"), (CLOSED, "best closed"), ("#999", "gap")]),
-            _text(left + width / 2, 62, axis_title, anchor="middle", colour="#444"),
+            _text(left + width / 2, 54, axis_title, anchor="middle", colour="#444"),
             _text(left + width / 2, height - 8, axis_title, anchor="middle", colour="#444"),
-            _text(left + width + 16, 62, "open [note] / closed [note]: gap", colour="#444")]
+            _text(left + width + 16, 54, "open [note] / closed [note]: gap", colour="#444")]
     for tick in _ticks(low, high):
         x = x_of(tick)
         body.append(f'<line x1="{x:.1f}" y1="{top - 12}" x2="{x:.1f}" y2="{bottom}" stroke="#ddd"/>')
