@@ -293,3 +293,13 @@ def test_readme_shows_every_committed_screenshot():
     assert committed
     for name in committed:
         assert f"docs/screenshots/{name}" in readme, name
+
+
+def test_json_twins_carry_the_api_answers_undecorated(client):
+    model = client.get("/model/open-chat-70b?format=json").json()
+    assert model["claims"] == client.get("/api/claims?subject=open-chat-70b").json()
+    assert model["lineage"] == client.get("/api/lineage/open-chat-70b").json()
+    source = client.get("/source/parity-article?format=json").json()
+    assert source["audit"] == client.get("/api/audit?source=parity-article").json()
+    listed = client.get("/contradictions?kind=fact&format=json").json()
+    assert listed["rows"] == client.get("/api/contradictions?kind=fact").json()["rows"]

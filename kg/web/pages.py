@@ -12,6 +12,7 @@ and what it accepts; unknown ids get 404.
 import asyncio
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -22,7 +23,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
 
-from kg.canned import ParameterError
 from kg.comparability import VERDICT_ORDER
 from kg.contract import public_name
 from kg.queries import Parameter, canned_query
@@ -104,7 +104,7 @@ class Pages:
             self._data = PageData(self.state.session)
         return self._data
 
-    async def look_up(self, method, *args: Any) -> Any:
+    async def look_up(self, method: Callable[..., Any], *args: Any) -> Any:
         """A ``PageData`` look-up, run off the event loop."""
         return await run_in_threadpool(method, *args)
 
@@ -118,11 +118,9 @@ class Pages:
             raise Refused(503, str(exc)) from None
         return json.loads(body)
 
-    def respond(self, request: Request, template: str, context: dict[str, Any],
-                twin: dict[str, Any]) -> Response:
-        """The page, or its JSON twin when ``format=json``."""
-        if _wants_json(request):
-            return JSONResponse(twin)
+    def render(self, request: Request, template: str, context: dict[str, Any]) -> Response:
+        """The page, with the link to its JSON twin (the handler answers ``format=json`` itself,
+        with the answers as the API gives them, before decorating them for the page)."""
         query = dict(request.query_params)
         query["format"] = "json"
         context.update(request=request, json_url=f"{request.url.path}?{urlencode(query)}")
@@ -141,7 +139,7 @@ class Pages:
         async def endpoint(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (BadParameter, ParameterError) as exc:
+            except BadParameter as exc:
                 return self.failure(request, 400, str(exc))
             except NotFound as exc:
                 return self.failure(request, 404, str(exc))
@@ -182,7 +180,9 @@ class Pages:
         """The parity table and chart as of a date under a policy, with the form to change them."""
         params, controls = await self.policy_params(request)
         answer = await self.ask("parity", params)
-        items = json.loads(json.dumps(answer["rows"]))
+        if _wants_json(request):
+            return JSONResponse(answer)
+        items = answer["rows"]
         for item in items:
             _link_sides(item)
         policy = "; ".join(f"{name} = {value}" for name, value in answer["policy"].items())
@@ -194,7 +194,7 @@ class Pages:
                    "verdicts": verdicts,
                    "controls": controls, "policy": policy, "categories": answer["categories"],
                    "parity_chart": parity_chart(scored, policy), "api_url": _api("/api/parity", request)}
-        return self.respond(request, "home.html", context, answer)
+        return self.render(request, "home.html", context)
 
     # model ----------------------------------------------------------------------------------
 
@@ -225,16 +225,19 @@ class Pages:
         listed, conflicts, lineage = await asyncio.gather(  # the workers answer them side by side
             self.ask("claims", {"subject": ident}), self.ask("contradictions", {"model": ident}),
             self.ask("lineage", {"model": ident}))
+        if _wants_json(request):
+            return JSONResponse({"entity": entity, "claims": listed, "contradictions": conflicts,
+                                 "lineage": lineage})
         titles = await self.look_up(self.data.source_ids_by_title)
         verdict_of = {claim["claim"]: group["verdict"] for group in conflicts["rows"]
                       for claim in group["claims"]}
-        claims = json.loads(json.dumps(listed["rows"]))
+        claims = listed["rows"]
         for claim in claims:
             claim["link"] = claim_link(claim["claim"])
             claim["verdict"] = verdict_of.get(claim["claim"])
             if claim["kind"] in ("score", "comparison"):
                 claim["benchmark_id"] = await self.look_up(self.data.benchmark_id, claim["property"])
-        edges = json.loads(json.dumps(lineage["rows"]))
+        edges = lineage["rows"]
         for edge in edges:
             source_id = titles.get(edge["source"])
             edge["link"] = f"/source/{source_id}" if source_id else None
@@ -247,8 +250,7 @@ class Pages:
                    "lineage": edges, "lineage_chart": lineage_chart(edges, ident, entity["label"]),
                    "price_chart": price_chart(by_kind.get("price", []), entity["label"]),
                    "api_url": f"/api/claims?subject={ident}"}
-        twin = {"entity": entity, "claims": listed, "contradictions": conflicts, "lineage": lineage}
-        return self.respond(request, "model.html", context, twin)
+        return self.render(request, "model.html", context)
 
     # benchmark ------------------------------------------------------------------------------
 
@@ -262,7 +264,9 @@ class Pages:
         entity = await self.look_up(self.data.entity, "benchmark", ident)
         trend, listed = await asyncio.gather(self.ask("trend", {**params, "benchmark": ident}),
                                              self.ask("claims", {"benchmark": ident}))
-        points = json.loads(json.dumps(trend["rows"]))
+        if _wants_json(request):
+            return JSONResponse({"entity": entity, "trend": trend, "claims": listed})
+        points = trend["rows"]
         for point in points:
             _link_sides(point)
         scores = [dict(c, link=claim_link(c["claim"])) for c in listed["rows"] if c["kind"] == "score"]
@@ -271,8 +275,7 @@ class Pages:
                    "charts": trend_charts(points, entity["label"]),
                    "policy": "; ".join(f"{k} = {v}" for k, v in trend["policy"].items()),
                    "api_url": _api(f"/api/trend?benchmark={ident}", request)}
-        return self.respond(request, "benchmark.html", context,
-                            {"entity": entity, "trend": trend, "claims": listed})
+        return self.render(request, "benchmark.html", context)
 
     # source ---------------------------------------------------------------------------------
 
@@ -292,13 +295,15 @@ class Pages:
         audit_problem = str(audit) if isinstance(audit, Refused) else None
         if audit_problem:  # the claims are worth showing even when the audit runs out of time
             audit = {"rows": [], "error": audit_problem}
+        if _wants_json(request):
+            return JSONResponse({"source": meta, "claims": listed, "audit": audit})
         titles = await self.look_up(self.data.source_ids_by_title)
-        claims = json.loads(json.dumps(listed["rows"]))
+        claims = listed["rows"]
         for claim in claims:
             claim["anchor"] = "claim-" + claim["claim"].split("/", 1)[1]
             if claim["kind"] in ("score", "comparison"):
                 claim["benchmark_id"] = await self.look_up(self.data.benchmark_id, claim["property"])
-        comparisons = json.loads(json.dumps(audit["rows"]))
+        comparisons = audit["rows"]
         for item in comparisons:
             item["anchor"] = "claim-" + item["comparison"].split("/", 1)[1]
             for pair in item["same_source"] + item["other_sources"]:
@@ -306,8 +311,7 @@ class Pages:
                 pair["right_source_id"] = titles.get(pair["right_source"])
         context = {"source": meta, "claims": claims, "comparisons": comparisons,
                    "audit_problem": audit_problem, "api_url": f"/api/claims?source={ident}"}
-        twin = {"source": meta, "claims": listed, "audit": audit}
-        return self.respond(request, "source.html", context, twin)
+        return self.render(request, "source.html", context)
 
     # contradictions -------------------------------------------------------------------------
 
@@ -324,7 +328,9 @@ class Pages:
         answer = await self.ask("contradictions", params)
         groups = [g for g in answer["rows"] if verdict is None or any(
             pair["verdict"] == verdict for pair in g["pairs"])]
-        shown = json.loads(json.dumps(groups[:MAX_GROUPS]))
+        if _wants_json(request):
+            return JSONResponse({**answer, "verdict": verdict, "rows": groups})
+        shown = groups[:MAX_GROUPS]
         for group in shown:
             for claim in group["claims"]:
                 claim["link"] = claim_link(claim["claim"])
@@ -337,16 +343,16 @@ class Pages:
                 control["options"] = [("", "every kind"), *control["options"]]
         context = {"groups": shown, "total": len(groups), "limit": MAX_GROUPS, "controls": controls,
                    "api_url": _api("/api/contradictions", request)}
-        twin = {**answer, "verdict": verdict, "rows": groups}
-        return self.respond(request, "contradictions.html", context, twin)
+        return self.render(request, "contradictions.html", context)
 
     # SPARQL ---------------------------------------------------------------------------------
 
     async def query(self, request: Request) -> Response:
         """The SPARQL editor (YASGUI, served from the package) pointed at ``/sparql``."""
         _read(request, {})
-        return self.respond(request, "query.html", {"example": EXAMPLE_QUERY, "api_url": "/sparql"},
-                            {"endpoint": "/sparql", "example": EXAMPLE_QUERY})
+        if _wants_json(request):
+            return JSONResponse({"endpoint": "/sparql", "example": EXAMPLE_QUERY})
+        return self.render(request, "query.html", {"example": EXAMPLE_QUERY, "api_url": "/sparql"})
 
 
 def _api(path: str, request: Request) -> str:
