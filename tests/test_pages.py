@@ -59,6 +59,7 @@ def get_page(client: TestClient, url: str) -> Page:
 
 
 PAGES = ["/", "/?as_of=2024-12-31&openness=osi", "/model/open-chat-70b", "/model/closed-family",
+         "/model/open-weight-models",
          "/benchmark/bench-text", "/source/parity-article", "/contradictions", "/contradictions?kind=fact",
          "/query"]
 

@@ -215,16 +215,17 @@ class Pages:
         return kind, ident
 
     async def model(self, request: Request) -> Response:
-        """A model's (or family's) facts, scores, prices and lineage, each with its sources."""
+        """A model's (or family's, or cohort's) facts, scores, prices and lineage, each with its sources."""
         _read(request, {})
-        found = await self._entity_id(request, ("model", "family"))
+        found = await self._entity_id(request, ("model", "family", "cohort"))
         if isinstance(found, Response):
             return found
         kind, ident = found
         entity = await self.look_up(self.data.entity, kind, ident)
+        no_lineage = {"question": "lineage", "rows": []}  # a cohort ("open models") has no lineage
         listed, conflicts, lineage = await asyncio.gather(  # the workers answer them side by side
             self.ask("claims", {"subject": ident}), self.ask("contradictions", {"model": ident}),
-            self.ask("lineage", {"model": ident}))
+            self.ask("lineage", {"model": ident}) if kind != "cohort" else asyncio.sleep(0, no_lineage))
         if _wants_json(request):
             return JSONResponse({"entity": entity, "claims": listed, "contradictions": conflicts,
                                  "lineage": lineage})
