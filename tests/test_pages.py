@@ -304,3 +304,14 @@ def test_json_twins_carry_the_api_answers_undecorated(client):
     assert source["audit"] == client.get("/api/audit?source=parity-article").json()
     listed = client.get("/contradictions?kind=fact&format=json").json()
     assert listed["rows"] == client.get("/api/contradictions?kind=fact").json()["rows"]
+
+
+def test_end_labels_of_many_series_never_overlap():
+    from kg.web.pages_charts import price_chart
+
+    prices = [{"property": f"price (input tokens, seller {n})", "value": 1 + n / 100, "source_date": "2026-01-01",
+               "source": "S", "locator": f"row {n}", "link": "/source/s#claim-x"} for n in range(12)]
+    chart = price_chart(prices, "M")
+    ys = sorted(float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*>price \(input', chart.svg))
+    assert len(ys) == 12 and all(b - a >= 12 - 1e-6 for a, b in zip(ys, ys[1:], strict=False))
+    assert len(chart.notes) == 12

@@ -76,13 +76,18 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [round(first + i * step, 10) for i in range(int((high - first) / step) + 1)]
 
 
-def _legend(x: float, y: float, entries: list[tuple[str, str]]) -> list[str]:
-    parts = []
+def _legend(x: float, y: float, entries: list[tuple[str, str]],
+            max_width: float = math.inf) -> tuple[list[str], float]:
+    """Legend entries left to right, wrapping at ``max_width``; the parts and the last row's y."""
+    parts, start = [], x
     for colour, label in entries:
+        step = 18 + 7 * len(label)
+        if x > start and x + step > start + max_width:
+            x, y = start, y + 18
         parts.append(f'<circle cx="{x:.1f}" cy="{y - 4:.1f}" r="5" fill="{colour}"/>')
         parts.append(_text(x + 9, y, label, size=12))
-        x += 18 + 7.5 * len(label)
-    return parts
+        x += step
+    return parts, y
 
 
 def _value_text(best: dict[str, Any]) -> str:
@@ -111,7 +116,7 @@ def parity_chart(items: list[dict[str, Any]], caption: str) -> Chart | None:
     axis_title = f"score (percent; axis {low:g} to {high:g})"
     title = f"Best open vs best closed score per benchmark, percent ({caption})"
     body = [_text(10, 20, "Best open vs best closed score per benchmark", size=15, weight="bold"),
-            *_legend(10, 42, [(OPEN, "best open"), (CLOSED, "best closed"), ("#999", "gap")]),
+            *_legend(10, 42, [(OPEN, "best open"), (CLOSED, "best closed"), ("#999", "gap")])[0],
             _text(left + width / 2, 54, axis_title, anchor="middle", colour="#444"),
             _text(left + width / 2, height - 8, axis_title, anchor="middle", colour="#444"),
             _text(left + width + 16, 54, "open [note] / closed [note]: gap", colour="#444")]
@@ -173,12 +178,26 @@ def _frame(body: list[str], left: float, top: float, width: float, height: float
                 f'text-anchor="middle" fill="#444">{escape(y_title)}</text>')
 
 
+def _spread(wanted: list[float], gap: float, lowest: float) -> list[float]:
+    """Label positions near ``wanted`` (sorted), at least ``gap`` apart, centred on them, none above
+    ``lowest``."""
+    placed: list[float] = []
+    for y in wanted:
+        placed.append(max(y, placed[-1] + gap) if placed else y)
+    if not placed:
+        return placed
+    shift = max((sum(wanted) - sum(placed)) / len(placed), lowest - placed[0])
+    return [y + shift for y in placed]
+
+
 def step_chart(title: str, series: list[tuple[str, str, list[dict[str, Any]]]], y_title: str,
-               percent: bool) -> Chart | None:
+               bounds: tuple[float, float] | None) -> Chart | None:
     """Values over time as step lines (a value holds until the next one), one colour per series.
 
     ``series`` holds (name, colour, points); a point has ``date``, ``value`` (number),
-    ``label`` (printed), ``source``, ``locator`` and ``link``.
+    ``label`` (printed), ``what``, ``source``, ``locator`` and ``link``. With a few series each
+    value is printed at its dot; with many, each series is labelled at its right end (spread so
+    labels never overlap) and earlier values carry their note number at the dot.
     """
     points = [p for _, _, pts in series for p in pts]
     if not points:
@@ -186,8 +205,13 @@ def step_chart(title: str, series: list[tuple[str, str, list[dict[str, Any]]]], 
     days = [_day(p["date"]) for p in points]
     first, last = min(days), max(days)
     first, last = first - 20, last + max((last - first) // 10, 40)
-    low, high = fitted_range([p["value"] for p in points], (0, 100) if percent else None)
-    left, top, width, height = 70, 60, 640, 240
+    low, high = fitted_range([p["value"] for p in points], bounds)
+    many = len(series) > 4
+    left, width, height = 70, 640, 240
+    legend, legend_y = _legend(10, 42, [(colour, name) for name, colour, _ in series], left + width)
+    if many:  # the series are named at their ends instead
+        legend, legend_y = [], 24
+    top = legend_y + 24
 
     def x_of(day: int) -> float:
         return left + width * (day - first) / (last - first)
@@ -196,13 +220,13 @@ def step_chart(title: str, series: list[tuple[str, str, list[dict[str, Any]]]], 
         return top + height * (1 - (value - low) / (high - low))
 
     notes = Notes()
-    body = [_text(10, 20, title, size=15, weight="bold"),
-            *_legend(10, 42, [(colour, name) for name, colour, _ in series])]
+    body = [_text(10, 20, title, size=15, weight="bold"), *legend]
     _frame(body, left, top, width, height, low, high, y_title)
     _time_axis(body, first, last, x_of, top + height)
     body.append(_text(left + width / 2, top + height + 36, "date of the source (or of the claim's as-of day)",
                       anchor="middle", colour="#444"))
-    for series_index, (_, colour, pts) in enumerate(series):
+    ends = []
+    for series_index, (name, colour, pts) in enumerate(series):
         ordered = sorted(pts, key=lambda p: _day(p["date"]))
         for index, point in enumerate(ordered):
             x, y = x_of(_day(point["date"])), y_of(point["value"])
@@ -216,10 +240,23 @@ def step_chart(title: str, series: list[tuple[str, str, list[dict[str, Any]]]], 
             number = notes.add(point["what"], point["label"], point["source"], point["locator"],
                                point["link"])
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}"/>')
-            below = series_index % 2 == 0  # alternate series print below their line, not on each other
-            body.append(_text(x + 6, y + 15 if below else y - 6, f"{point['label']} [{number}]", size=10,
-                              colour=colour))
-    return Chart(_svg(left + width + 120, top + height + 50, title, body), title, notes.items)
+            if many and index + 1 == len(ordered):
+                ends.append((y, f"{name}: {point['label']} [{number}]", colour))
+            elif many:
+                body.append(_text(x + 5, y - 5, f"[{number}]", size=9, colour=colour))
+            else:
+                below = series_index % 2 == 0  # alternate series print below their line, not on each other
+                body.append(_text(x + 6, y + 15 if below else y - 6, f"{point['label']} [{number}]", size=10,
+                                  colour=colour))
+    ends.sort()
+    label_ys = _spread([y + 4 for y, _, _ in ends], 12, top)
+    for (y, text, colour), label_y in zip(ends, label_ys, strict=True):
+        body.append(f'<line x1="{left + width:.1f}" y1="{y:.1f}" x2="{left + width + 14:.1f}" '
+                    f'y2="{label_y - 4:.1f}" stroke="{colour}"/>')
+        body.append(_text(left + width + 16, label_y, text, size=10, colour=colour))
+    bottom = max([top + height + 50, *(y + 10 for y in label_ys)])
+    right = 420 if many else 120
+    return Chart(_svg(left + width + right, bottom, title, body), title, notes.items)
 
 
 def trend_charts(points: list[dict[str, Any]], benchmark: str) -> list[Chart]:
@@ -243,7 +280,7 @@ def trend_charts(points: list[dict[str, Any]], benchmark: str) -> list[Chart]:
             series.append((label, colour, drawn))
         unit = split_points[0]["unit"]
         chart = step_chart(f"{name}: best open vs best closed over time", series, f"score ({unit})",
-                           unit == "percent")
+                           (0, 100) if unit == "percent" else None)
         if chart:
             charts.append(chart)
     return charts
@@ -259,7 +296,7 @@ def price_chart(prices: list[dict[str, Any]], model: str) -> Chart | None:
                 "label": f"${claim['value']:g}", "what": f"{claim['property']} on {claim['source_date']}",
                 "source": claim["source"], "locator": claim["locator"], "link": claim.get("link")})
     named = [(name, SERIES[i % len(SERIES)], pts) for i, (name, pts) in enumerate(sorted(series.items()))]
-    return step_chart(f"{model}: prices over time", named, "USD per million tokens", percent=False)
+    return step_chart(f"{model}: prices over time", named, "USD per million tokens", (0, math.inf))
 
 
 def lineage_chart(edges: list[dict[str, Any]], centre_id: str, centre_label: str) -> Chart | None:
