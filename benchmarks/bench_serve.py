@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,16 +72,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(store: Path, workers: int, timeout: float, port: int) -> subprocess.Popen:
-    """``kg serve`` in its own process (loopback only), once it answers."""
+def start_server(store: Path, workers: int, timeout: float, port: int, log: Path) -> subprocess.Popen:
+    """``kg serve`` in its own process (loopback only), once it answers; its stderr goes to ``log``."""
     command = [sys.executable, "-m", "kg", "serve", "--store", str(store), "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers), "--timeout", str(timeout), "--no-access-log"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+    with log.open("ab") as sink:
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"kg serve stopped: {server.stderr.read().decode()[-500:]}")
+            raise RuntimeError(f"kg serve stopped: {log.read_text(errors='replace')[-500:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api", timeout=2).status_code == 200:
                 return server
@@ -211,7 +212,8 @@ async def cold(base: str, targets: list[str]) -> dict[str, float]:
 async def run(store: Path, clients: int, seconds: float, single_seconds: float, workers: int,
               timeout: float, port: int | None = None) -> dict:
     """Every phase against one server (started here unless ``port`` names a running one)."""
-    server = None if port else start_server(store, workers, timeout, port := _free_port())
+    log = Path(tempfile.gettempdir()) / "bench_serve_server.log"
+    server = None if port else start_server(store, workers, timeout, port := _free_port(), log)
     base = f"http://127.0.0.1:{port}"
     try:
         models = await most_claimed_models(base)
