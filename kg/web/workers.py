@@ -6,7 +6,7 @@ own read-only ``Session`` (opened once, following the store's generations). The 
 job, awaits the reply without blocking its event loop, and when the time limit passes it kills
 the worker (the query's work ends with it) and starts a fresh one. A slow query holds one
 worker; the others keep answering, so it never delays a cheap query unless every worker is busy.
-A query still running after half a second runs on at a lower CPU priority (nice 10), so on a
+A query still running after two seconds runs on at a lower CPU priority (nice 10), so on a
 loaded machine the cheap queries get the processor first; that worker is replaced afterwards.
 
 Jobs and replies are plain picklable values. A reply is ``("ok", generation, payload)`` or
@@ -46,7 +46,7 @@ class JobFailed(RuntimeError):
         self.status = status
 
 
-SLOW_AFTER = 0.5  # seconds after which a running query yields the CPU to newer, cheaper ones
+SLOW_AFTER = 2.0  # seconds after which a running query yields the CPU to newer, cheaper ones
 SLOW_NICE = 10
 
 
