@@ -6,7 +6,7 @@ own read-only ``Session`` (opened once, following the store's generations). The 
 job, awaits the reply without blocking its event loop, and when the time limit passes it kills
 the worker (the query's work ends with it) and starts a fresh one. A slow query holds one
 worker; the others keep answering, so it never delays a cheap query unless every worker is busy.
-A query still running after two seconds runs on at a lower CPU priority (nice 10), so on a
+A query still running after two seconds runs on at a lower CPU priority (niceness + 10), so on a
 loaded machine the cheap queries get the processor first; that worker is replaced afterwards.
 
 Jobs and replies are plain picklable values. A reply is ``("ok", generation, payload)`` or
@@ -47,7 +47,7 @@ class JobFailed(RuntimeError):
 
 
 SLOW_AFTER = 2.0  # seconds after which a running query yields the CPU to newer, cheaper ones
-SLOW_NICE = 10
+SLOW_NICE = 10  # added to the worker's niceness (at most 19)
 
 
 @dataclass(eq=False)
@@ -60,7 +60,8 @@ class _Worker:
 def _lower_priority(worker: _Worker) -> None:
     """Give a long-running query's worker a lower CPU priority, so cheap queries are not slowed."""
     try:
-        os.setpriority(os.PRIO_PROCESS, worker.process.pid, SLOW_NICE)
+        current = os.getpriority(os.PRIO_PROCESS, worker.process.pid)
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, min(19, current + SLOW_NICE))
         worker.lowered = True
     except (OSError, TypeError):
         pass
