@@ -27,9 +27,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -70,16 +72,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(store: Path, workers: int, timeout: float, port: int) -> subprocess.Popen:
-    """``kg serve`` in its own process (loopback only), once it answers."""
+def start_server(store: Path, workers: int, timeout: float, port: int, log: Path) -> subprocess.Popen:
+    """``kg serve`` in its own process (loopback only), once it answers; its stderr goes to ``log``."""
     command = [sys.executable, "-m", "kg", "serve", "--store", str(store), "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers), "--timeout", str(timeout), "--no-access-log"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+    with log.open("ab") as sink:
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"kg serve stopped: {server.stderr.read().decode()[-500:]}")
+            raise RuntimeError(f"kg serve stopped: {log.read_text(errors='replace')[-500:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api", timeout=2).status_code == 200:
                 return server
@@ -119,12 +121,29 @@ def _sparql(text: str) -> str:
     return "/sparql?" + httpx.QueryParams({"query": text}).__str__()
 
 
-def mixed_targets(count: int, seed: int) -> list[str]:
+MOST_CLAIMED = ("PREFIX pk: <https://w3id.org/paritykg/vocab#> "
+                "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                "SELECT ?label (COUNT(?c) AS ?n) WHERE { ?c pk:subject ?m . ?m a pk:Model ; "
+                "skos:prefLabel ?label } GROUP BY ?label ORDER BY DESC(?n) ?label LIMIT 3")
+
+
+async def most_claimed_models(base: str) -> list[str]:
+    """The three models with the most claims in the served store (the mix asks about them)."""
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        response = await client.get(_sparql(MOST_CLAIMED))
+    response.raise_for_status()
+    return [b["label"]["value"] for b in response.json()["results"]["bindings"]]
+
+
+def mixed_targets(count: int, seed: int, models: list[str]) -> list[str]:
     """The mixed workload's requests: cached API answers and new SPARQL texts, half each."""
     rng = random.Random(seed)
     cached = [PARITY, "/api/parity?openness=osi", "/api/parity?as_of=2025-06-30", "/api/lag",
-              "/api/claims?subject=Qwen2.5-72B-Instruct", "/api/lineage/Qwen2.5-72B-Instruct",
-              "/api/contradictions?model=DeepSeek-V3", _sparql("ASK { ?s ?p ?o }")]
+              _sparql("ASK { ?s ?p ?o }")]
+    for model in models:
+        name = httpx.QueryParams({"model": model})
+        cached += [f"/api/claims?{httpx.QueryParams({'subject': model})}", f"/api/contradictions?{name}",
+                   f"/api/lineage/{quote(model, safe='')}"]
     targets = []
     for n in range(count):
         if n % 2:
@@ -193,17 +212,19 @@ async def cold(base: str, targets: list[str]) -> dict[str, float]:
 async def run(store: Path, clients: int, seconds: float, single_seconds: float, workers: int,
               timeout: float, port: int | None = None) -> dict:
     """Every phase against one server (started here unless ``port`` names a running one)."""
-    server = None if port else start_server(store, workers, timeout, port := _free_port())
+    log = Path(tempfile.gettempdir()) / "bench_serve_server.log"
+    server = None if port else start_server(store, workers, timeout, port := _free_port(), log)
     base = f"http://127.0.0.1:{port}"
     try:
-        mix = mixed_targets(400, seed=1)
+        models = await most_claimed_models(base)
+        mix = mixed_targets(400, 1, models)
         cached_mix = [t for t in mix if not t.startswith("/sparql?query=SELECT")]
         results: dict = {"clients": clients, "seconds": seconds, "workers": workers, "timeout_s": timeout,
                          "cold_ms": await cold(base, [PARITY, *cached_mix])}
         results["single_parity"] = (await single_client(base, [PARITY], single_seconds)).summary()
         results["single_mixed"] = (await single_client(base, mix, single_seconds)).summary()
         for name, make_targets in (("parity", lambda _i: itertools.repeat(PARITY)),
-                                   ("mixed", lambda i: itertools.cycle(mixed_targets(400, seed=100 + i)))):
+                                   ("mixed", lambda i: itertools.cycle(mixed_targets(400, 100 + i, models)))):
             load, slow, probe = await under_load(base, make_targets, clients, seconds, pathological=True)
             results[name] = {"load": load.summary(), "pathological": slow.summary(), "probe": probe.summary()}
         return results

@@ -13,6 +13,11 @@ from kg.queries import canned_query
 from kg.session import StoreOrSession
 
 
+def _key(text: str) -> str:
+    """A value used as a JSON key, in snake_case ("closed leads" -> "closed_leads")."""
+    return "_".join(text.replace("-", " ").split()).lower()
+
+
 def _slug(iri: str | None) -> str | None:
     return iri.rsplit("/", 1)[-1] if iri else None
 
@@ -46,7 +51,7 @@ def parity(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
     categories: dict[str, Counter] = defaultdict(Counter)
     for item in benchmarks:
         categories[item["category"]][item["verdict"]] += 1
-    rollup = [{"category": name, **dict(sorted(counts.items()))}
+    rollup = [{"category": name, **{_key(verdict): n for verdict, n in sorted(counts.items())}}
               for name, counts in sorted(categories.items())]
     return {"parameters": params, "policy": policy("parity", params), "benchmarks": benchmarks,
             "categories": rollup}

@@ -1,6 +1,7 @@
 """The JSON API of kg serve: one route per question, the CLI's parameters, errors and JSON object."""
 
 import json
+import re
 
 import httpx
 import pytest
@@ -40,22 +41,30 @@ def test_parity_as_of_gives_the_embedded_answer_and_the_cli_object(client, fixtu
     assert verdicts["BenchVision"] == "no open data"
 
 
+def _keys(value):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from _keys(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _keys(inner)
+
+
+def _assert_snake_case(body: dict) -> None:
+    bad = sorted({key for key in _keys(body) if not re.fullmatch(r"[a-z][a-z0-9_]*", key)})
+    assert not bad, bad
+
+
 def test_the_contract_keys(client):
     body = client.get("/api/parity", params={"openness": "osi", "tools": "without"}).json()
     assert list(body)[:4] == ["question", "parameters", "policy", "rows"] and "categories" in body
     assert body["parameters"]["openness"] == "osi" and body["parameters"]["as_of"] is None
     assert body["policy"]["tools"] == "without"
-
-    def keys(value):
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                yield key
-                yield from keys(inner)
-        elif isinstance(value, list):
-            for inner in value:
-                yield from keys(inner)
-
-    assert all(key == key.lower() for key in keys(body["rows"]))
+    _assert_snake_case(body)
+    verdicts = {key for category in body["categories"] for key in category} - {"category"}
+    assert verdicts and verdicts <= {"closed_leads", "open_leads", "parity", "no_data", "no_open_data",
+                                     "no_closed_data"}
 
 
 @pytest.mark.parametrize(("path", "params", "cli"), [
@@ -74,6 +83,7 @@ def test_every_question_matches_the_cli_json(client, fixture_store, path, params
     body = response.json()
     assert body == _cli_json(fixture_store, *cli)
     assert body["rows"], body
+    _assert_snake_case(body)
 
 
 @pytest.mark.parametrize(("path", "params", "cli", "words"), [

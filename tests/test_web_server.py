@@ -317,3 +317,40 @@ def test_the_pool_never_loses_a_worker_to_a_waiting_request_that_gives_up(fixtur
             await pool.close()
 
     asyncio.run(scenario())
+
+
+def test_a_long_query_yields_the_cpu_and_its_worker_is_replaced_afterwards(fixture_store):
+    import asyncio
+    import os
+
+    from kg.web.workers import SLOW_AFTER, SLOW_NICE, WorkerPool
+
+    async def scenario():
+        pool = WorkerPool(fixture_store, ServeSettings(workers=1, query_timeout=30))
+        await pool.start()
+        try:
+            (first,) = pool._all
+            slow = asyncio.create_task(pool.run(("sleep", SLOW_AFTER + 1.0)))
+            await asyncio.sleep(SLOW_AFTER + 0.5)
+            own = os.getpriority(os.PRIO_PROCESS, 0)
+            assert os.getpriority(os.PRIO_PROCESS, first.process.pid) == min(19, own + SLOW_NICE)
+            await slow
+            assert (await pool.run(("sleep", 0.0), timeout=30))[1] == b"slept"
+            (second,) = pool._all
+            assert second is not first and os.getpriority(os.PRIO_PROCESS, second.process.pid) == own
+        finally:
+            await pool.close()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(("option", "value"), [("--timeout", "0"), ("--limit", "0"), ("--workers", "0"),
+                                               ("--max-result-mb", "0"), ("--keep-alive", "0")])
+def test_serve_refuses_bad_settings_in_one_line(fixture_store, option, value):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--store", str(fixture_store), option, value])
+    assert result.exit_code == 2
+    assert option in result.stderr and len(result.stderr.strip().splitlines()) == 1

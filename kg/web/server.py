@@ -20,7 +20,8 @@ from kg.web.settings import ServeSettings
 def serve(store_dir: Path, settings: ServeSettings, announce: Callable[[str], None] | None = None) -> None:
     """Serve the store until interrupted (Ctrl-C)."""
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
-    logging.getLogger("kg.web.access").disabled = not settings.access_log
+    # a level, not ``disabled``: uvicorn's logging setup enables every existing logger again
+    logging.getLogger("kg.web.access").setLevel(logging.INFO if settings.access_log else logging.WARNING)
     app = create_app(store_dir, settings)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, http="auto", lifespan="on",
                             access_log=False, timeout_keep_alive=settings.keep_alive,

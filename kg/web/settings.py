@@ -41,20 +41,20 @@ class ServeSettings:
     def __post_init__(self) -> None:
         if not (isinstance(self.query_timeout, int | float) and math.isfinite(self.query_timeout)
                 and 0 < self.query_timeout <= 3600):
-            raise ValueError("--query-timeout needs seconds above 0 and at most 3600, "
+            raise ValueError("--timeout needs seconds above 0 and at most 3600, "
                              f"not {self.query_timeout!r}")
         if not 1 <= self.row_cap <= 10_000_000:
-            raise ValueError(f"--row-cap needs a whole number from 1 to 10,000,000, not {self.row_cap!r}")
-        if not 1024 <= self.result_bytes <= 4 * 1024**3:
-            raise ValueError(f"--result-bytes needs 1024 to 4 GiB, not {self.result_bytes!r}")
+            raise ValueError(f"--limit needs a whole number from 1 to 10,000,000, not {self.row_cap!r}")
+        if not 2**20 <= self.result_bytes <= 4 * 2**30:
+            raise ValueError(f"--max-result-mb needs 1 to 4096 MiB, not {self.result_bytes / 2**20:g}")
         if not 1 <= self.workers <= MAX_WORKERS:
             raise ValueError(f"--workers needs a whole number from 1 to {MAX_WORKERS}, not {self.workers!r}")
         if not 1 <= self.keep_alive <= 3600:
             raise ValueError(f"--keep-alive needs seconds from 1 to 3600, not {self.keep_alive!r}")
         if not 0 <= self.cache_bytes <= 16 * 1024**3:
-            raise ValueError(f"--cache-bytes needs 0 to 16 GiB, not {self.cache_bytes!r}")
+            raise ValueError(f"--cache-mb needs 0 to 16384 MiB, not {self.cache_bytes / 2**20:g}")
         if not 1 <= self.max_connections <= 100_000:
-            raise ValueError(f"--max-connections needs 1 to 100,000, not {self.max_connections!r}")
+            raise ValueError(f"max_connections needs 1 to 100,000, not {self.max_connections!r}")
         if not 0 < self.body_timeout <= 600:
             raise ValueError(f"the body timeout needs 0 to 600 seconds, not {self.body_timeout!r}")
         if not 0 <= self.port < 65536:

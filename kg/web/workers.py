@@ -6,6 +6,8 @@ own read-only ``Session`` (opened once, following the store's generations). The 
 job, awaits the reply without blocking its event loop, and when the time limit passes it kills
 the worker (the query's work ends with it) and starts a fresh one. A slow query holds one
 worker; the others keep answering, so it never delays a cheap query unless every worker is busy.
+A query still running after two seconds runs on at a lower CPU priority (niceness + 10), so on a
+loaded machine the cheap queries get the processor first; that worker is replaced afterwards.
 
 Jobs and replies are plain picklable values. A reply is ``("ok", generation, payload)`` or
 ``("error", status, message)`` with an HTTP status for the client's mistake (400, 403, 404, 406,
@@ -44,10 +46,25 @@ class JobFailed(RuntimeError):
         self.status = status
 
 
+SLOW_AFTER = 2.0  # seconds after which a running query yields the CPU to newer, cheaper ones
+SLOW_NICE = 10  # added to the worker's niceness (at most 19)
+
+
 @dataclass(eq=False)
 class _Worker:
     process: Any
     connection: multiprocessing.connection.Connection
+    lowered: bool = False
+
+
+def _lower_priority(worker: _Worker) -> None:
+    """Give a long-running query's worker a lower CPU priority, so cheap queries are not slowed."""
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, worker.process.pid)
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, min(19, current + SLOW_NICE))
+        worker.lowered = True
+    except (OSError, TypeError):
+        pass
 
 
 def _start_worker(store_dir: Path, settings: ServeSettings) -> _Worker:
@@ -149,6 +166,7 @@ class WorkerPool:
             worker = await self._acquire(limit)
         except TimeoutError:
             raise QueryTimedOut(self._timeout_message(limit, busy=True)) from None
+        lowered = loop.call_later(SLOW_AFTER, _lower_priority, worker)
         try:
             worker.connection.send(job)
             reply = await self._receive(worker, deadline - loop.time())
@@ -162,7 +180,12 @@ class WorkerPool:
             if isinstance(exc, asyncio.CancelledError):
                 raise
             raise JobFailed(500, "the query worker stopped unexpectedly; try again") from None
-        self._release(worker)
+        finally:
+            lowered.cancel()
+        if worker.lowered:  # a niced process cannot be raised again: start a fresh one instead
+            self._in_background(self._replace(worker))
+        else:
+            self._release(worker)
         if reply[0] == "error":
             raise JobFailed(reply[1], reply[2])
         return reply[1], reply[2]
