@@ -187,7 +187,7 @@ class Pages:
             _link_sides(item)
         policy = "; ".join(f"{name} = {value}" for name, value in answer["policy"].items())
         scored = [item for item in items if item["verdict"] != "no data"]
-        order = ("open leads", "parity", "closed leads")
+        order = ("open_leads", "parity", "closed_leads")  # the roll-up's keys (snake_case verdicts)
         verdicts = sorted({key for row in answer["categories"] for key in row if key != "category"},
                           key=lambda v: (order.index(v) if v in order else len(order), v))
         context = {"items": scored, "unscored": [i for i in items if i["verdict"] == "no data"],
