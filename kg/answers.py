@@ -13,6 +13,11 @@ from kg.queries import canned_query
 from kg.session import StoreOrSession
 
 
+def _key(text: str) -> str:
+    """A value used as a JSON key, in snake_case ("closed leads" -> "closed_leads")."""
+    return "_".join(text.replace("-", " ").split()).lower()
+
+
 def _slug(iri: str | None) -> str | None:
     return iri.rsplit("/", 1)[-1] if iri else None
 
@@ -34,7 +39,7 @@ def _side(row: dict[str, Any], side: str) -> dict[str, Any] | None:
     }
 
 
-def _policy(name: str, params: dict[str, str]) -> dict[str, str]:
+def policy(name: str, params: dict[str, str]) -> dict[str, str]:
     """Every parameter of a canned question with the value in effect (given, else its default)."""
     return {param.name: params.get(param.name, param.default) for param in canned_query(name).params}
 
@@ -46,9 +51,9 @@ def parity(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
     categories: dict[str, Counter] = defaultdict(Counter)
     for item in benchmarks:
         categories[item["category"]][item["verdict"]] += 1
-    rollup = [{"category": name, **dict(sorted(counts.items()))}
+    rollup = [{"category": name, **{_key(verdict): n for verdict, n in sorted(counts.items())}}
               for name, counts in sorted(categories.items())]
-    return {"parameters": params, "policy": _policy("parity", params), "benchmarks": benchmarks,
+    return {"parameters": params, "policy": policy("parity", params), "benchmarks": benchmarks,
             "categories": rollup}
 
 
@@ -105,7 +110,7 @@ def parity_trend(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
             if best != (None, None) and last.get(item["split"]) != best:
                 last[item["split"]] = best
                 points.append({"date": day, **item})
-    return {"parameters": params, "policy": _policy("trend", params), "points": points}
+    return {"parameters": params, "policy": policy("trend", params), "points": points}
 
 
 def trend_table(result: dict[str, Any]) -> list[dict[str, Any]]:

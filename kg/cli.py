@@ -1,6 +1,5 @@
 """The ``kg`` command line: thin wrappers over the library, errors to stderr, non-zero exits."""
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -13,16 +12,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kg import answers, charts, graphs
+from kg import answers, charts, contract, graphs
 from kg.budget import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_QUERY_CHARS, QueryBounded, QueryBudget, use_budget
 from kg.canned import ParameterError
-from kg.claims import CLAIM_COLUMNS, list_claims
 from kg.errors import DataError, QueryRefused, RemoteError
 from kg.output import EXPORT_FORMATS, Format, render_rows
 from kg.queries import canned_queries, canned_query
 from kg.resolve import ResolveError
 from kg.session import QueryEngine, Session
 from kg.store import StoreError, default_store_dir, open_store
+from kg.web import settings as web_settings
 
 app = typer.Typer(
     help="ParityKG: a sourced knowledge graph of open vs closed AI models.",
@@ -221,15 +220,15 @@ def claims_command(
     limit: LimitOption = DEFAULT_LIMIT,
 ) -> None:
     """List claims with their sources and locators."""
+    given = {"subject": model, "benchmark": benchmark, "source": source}
     with user_errors(), bounded(timeout, limit):
         with Session(_store(store)) as session:
-            rows = list_claims(session, model, benchmark, source)
-    columns = CLAIM_COLUMNS if fmt != Format.table else (
-        "kind", "subject", "mention", "property", "value", "min", "max", "approximate", "source",
-        "locator")
-    typer.echo(render_rows(rows, fmt, columns))
+            result = contract.answer(session, "claims", {k: v for k, v in given.items() if v})
+    typer.echo(render_answer(result, fmt.value, CLAIM_TABLE_COLUMNS))
 
 
+CLAIM_TABLE_COLUMNS = ("kind", "subject", "mention", "property", "value", "min", "max", "approximate",
+                      "source", "locator")
 QUERY_FORMATS = ("table", "json", "csv", "tsv", "tree", "dot", "mermaid", "svg")
 
 
@@ -263,12 +262,16 @@ def _parse_query_options(name: str, args: list[str]) -> tuple[str | None, dict[s
     return positional, params
 
 
-# Questions answered under a stated policy: (answer, table rows, SVG chart); the policy line is
-# printed on stdout above a table and written into the chart's caption.
-POLICY_QUESTIONS = {
-    "parity": (answers.parity, answers.parity_table, charts.parity_svg),
-    "trend": (answers.parity_trend, answers.trend_table, charts.trend_svg),
+# Text renderings for people (tables, trees, charts); JSON, CSV and TSV are the contract's (kg.contract).
+TABLES = {
+    "parity": answers.parity_table,
+    "trend": answers.trend_table,
+    "contradictions": answers.contradictions_table,
+    "audit": answers.audit_table,
 }
+CHARTS = {"parity": charts.parity_svg, "trend": charts.trend_svg}
+LINEAGE_RENDERERS = {"tree": graphs.lineage_tree, "table": graphs.lineage_tree, "dot": graphs.lineage_dot,
+                     "mermaid": graphs.lineage_mermaid, "svg": graphs.lineage_svg}
 
 
 def _remote(url: str) -> QueryEngine:
@@ -280,45 +283,34 @@ def _remote(url: str) -> QueryEngine:
     return RemoteEndpoint(url)
 
 
-def _render_query(name: str, store_dir: "Session | QueryEngine", positional: str | None,
+def render_answer(result: contract.Answer, fmt: str, table_columns: tuple[str, ...] | None = None) -> str:
+    """An answer in a -F format: the contract's JSON/CSV/TSV, or a table, tree or chart for people."""
+    if fmt == "json":
+        return result.dumps()
+    if fmt in ("csv", "tsv"):
+        rows = result.flat_rows()
+        return render_rows(rows, Format(fmt), contract.columns_of(rows))
+    caption = answers.policy_line(result.to_json()) if result.policy is not None else None
+    if result.question == "lineage" and fmt in LINEAGE_RENDERERS:
+        return LINEAGE_RENDERERS[fmt](result.shaped)
+    if fmt == "svg" and result.question in CHARTS:
+        return CHARTS[result.question](result.shaped, caption)
+    if fmt != "table":
+        raise ParameterError(f"-F {fmt} is for lineage{', parity and trend' if fmt == 'svg' else ''} only")
+    table = TABLES.get(result.question)
+    rows = table(result.shaped) if table else result.rows
+    rendered = render_rows(rows, Format.table, table_columns)
+    return f"{caption}\n{rendered}" if caption else rendered
+
+
+def _render_query(name: str, engine: "Session | QueryEngine", positional: str | None,
                   params: dict[str, str], fmt: str) -> str:
     """Run one canned question and render it in the chosen format."""
-    if name == "lineage":
-        model = positional or params.pop("model", None)
-        if not model:
-            raise ParameterError("lineage needs a model: kg query lineage MODEL")
-        result = answers.lineage(store_dir, model, **params)
-        renderers = {"tree": graphs.lineage_tree, "table": graphs.lineage_tree,
-                     "dot": graphs.lineage_dot, "mermaid": graphs.lineage_mermaid,
-                     "svg": graphs.lineage_svg}
-        if fmt in renderers:
-            return renderers[fmt](result)
-        return _rows_or_json(result, result["edges"], fmt)
-    if positional is not None:
+    if name == "lineage" and positional is not None:
+        params["model"] = positional
+    elif positional is not None:
         raise ParameterError(f"'{name}' takes no positional argument (got '{positional}')")
-    if name in POLICY_QUESTIONS:
-        answer, table, chart = POLICY_QUESTIONS[name]
-        result = answer(store_dir, **params)
-        if fmt == "svg":
-            return chart(result, answers.policy_line(result))
-        rendered = _rows_or_json(result, table(result), fmt)
-        return f"{answers.policy_line(result)}\n{rendered}" if fmt == "table" else rendered
-    if name == "contradictions":
-        result = answers.contradictions(store_dir, **params)
-        return _rows_or_json(result, answers.contradictions_table(result), fmt)
-    if name == "audit":
-        result = answers.audit(store_dir, **params)
-        return _rows_or_json(result, answers.audit_table(result), fmt)
-    rows = answers.plain(store_dir, name, **params)
-    return _rows_or_json(rows, rows, fmt)
-
-
-def _rows_or_json(result: object, rows: list[dict], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(result, indent=2, ensure_ascii=False, default=str)
-    if fmt in ("tree", "dot", "mermaid", "svg"):
-        raise ParameterError(f"-F {fmt} is for lineage{', parity and trend' if fmt == 'svg' else ''} only")
-    return render_rows(rows, Format(fmt))
+    return render_answer(contract.answer(engine, name, params), fmt)
 
 
 @app.command(
@@ -370,22 +362,46 @@ def query_command(
 @app.command("serve")
 def serve_command(
     store: StoreOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7878,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = web_settings.DEFAULT_HOST,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = web_settings.DEFAULT_PORT,
     allow_service: Annotated[bool, typer.Option(help="Allow SERVICE (federated) calls.")] = False,
+    cors_origin: Annotated[list[str] | None, typer.Option(
+        help="An origin allowed to read answers from a browser (repeatable) [default: any, '*']; "
+             "'none' sends no CORS headers. Never with credentials.")] = None,
+    timeout: Annotated[float, typer.Option(
+        help="Stop a query (its worker is killed) after SECONDS.")] = web_settings.DEFAULT_QUERY_TIMEOUT,
+    limit: Annotated[int, typer.Option(
+        help="Refuse API answers of more than this many rows.")] = web_settings.DEFAULT_ROW_CAP,
+    max_result_mb: Annotated[int, typer.Option(
+        help="Refuse /sparql results over this many MiB.")] = web_settings.DEFAULT_RESULT_BYTES // 2**20,
+    workers: Annotated[int, typer.Option(
+        help="Query worker processes (queries running at once).")] = web_settings.DEFAULT_WORKERS,
+    keep_alive: Annotated[int, typer.Option(
+        help="Seconds an idle HTTP/1.1 connection stays open.")] = web_settings.DEFAULT_KEEP_ALIVE,
+    cache_mb: Annotated[int, typer.Option(
+        help="MiB of answers kept per generation (0: none).")] = web_settings.DEFAULT_CACHE_BYTES // 2**20,
+    access_log: Annotated[bool, typer.Option(help="Log one line per request on stderr.")] = True,
 ) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql."""
-    from kg.endpoint import serve
+    """Serve the store read-only: SPARQL 1.1 Protocol at /sparql, JSON API at /api, pages at /."""
+    from kg.web.server import serve
 
+    origins = tuple(cors_origin or ("*",))
+    try:
+        settings = web_settings.ServeSettings(
+            host=host, port=port, allow_service=allow_service,
+            cors_origins=() if origins == ("none",) else origins, query_timeout=timeout, row_cap=limit,
+            result_bytes=max_result_mb * 2**20, workers=workers, keep_alive=keep_alive,
+            cache_bytes=cache_mb * 2**20, access_log=access_log)
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
     with user_errors(), open_store(_store(store)):
         pass
 
-    def announce(server) -> None:
-        address = server.server_address
-        typer.echo(f"SPARQL endpoint at http://{address[0]}:{address[1]}/sparql (read-only; Ctrl-C stops)")
+    def announce(url: str) -> None:
+        typer.echo(f"ParityKG at {url}/ (SPARQL at {url}/sparql, API at {url}/api; read-only; Ctrl-C stops)")
 
     try:
-        serve(_store(store), host, port, allow_service, announce)
+        serve(_store(store), settings, announce)
     except KeyboardInterrupt:
         typer.echo("stopped")
 

@@ -31,7 +31,9 @@ def test_validate_ok():
 def test_claims_json_fields(fixture_store):
     result = kg("claims", "--store", fixture_store, "--model", "open chat 70b", "-F", "json")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    data = json.loads(result.output)
+    assert data["question"] == "claims" and data["parameters"]["subject"] == "open chat 70b"
+    rows = data["rows"]
     assert len(rows) == 12
     for row in rows:
         assert {"subject", "mention", "property", "unit", "approximate", "setting", "source",
@@ -115,11 +117,12 @@ def test_query_parity_json_shape(fixture_store):
     result = kg("query", "parity", "--store", fixture_store, "-F", "json", "--as-of", "2025-12-31")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    row = data["benchmarks"][0]
+    assert data["question"] == "parity" and data["parameters"]["as_of"] == "2025-12-31"
+    row = data["rows"][0]
     assert {"benchmark", "category", "best_open", "best_closed", "gap", "verdict"} <= row.keys()
     assert {"model", "value", "source"} <= row["best_open"].keys()
     assert data["categories"]
-    assert data["policy"]["asOf"] == "2025-12-31" and data["policy"]["sources"] == "any"
+    assert data["policy"]["as_of"] == "2025-12-31" and data["policy"]["sources"] == "any"
 
 
 def test_query_parity_table_states_its_policy_above_the_table(fixture_store):
@@ -134,7 +137,7 @@ def test_query_parity_table_states_its_policy_above_the_table(fixture_store):
 
 
 @pytest.mark.parametrize(("fmt", "marker"), [("tree", "built on"), ("dot", "digraph"),
-                                             ("mermaid", "flowchart"), ("json", '"edges"')])
+                                             ("mermaid", "flowchart"), ("json", '"rows"')])
 def test_query_lineage_formats(fixture_store, fmt, marker):
     result = kg("query", "lineage", "Vision-78B", "--store", fixture_store, "-F", fmt)
     assert result.exit_code == 0, result.output

@@ -145,11 +145,11 @@ def test_service_through_the_endpoint_by_cross_origin_form_post_is_refused(fixtu
     import urllib.parse
     import urllib.request
 
-    from tests.test_endpoint import _serve
+    from kg.web.server import running
+    from kg.web.settings import ServeSettings
 
-    server, live = _serve(fixture_store)
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    with running(fixture_store, ServeSettings(port=0, workers=1)) as base:
+        url = base + "/sparql"
         text = ('SELECT * WHERE { BIND("""a\\"""" AS ?x) SERVICE <http://127.0.0.1:'
                 f'{listener.port}/> {{ ?s ?p ?o }} }}')
         body = urllib.parse.urlencode({"query": text}).encode()
@@ -158,10 +158,6 @@ def test_service_through_the_endpoint_by_cross_origin_form_post_is_refused(fixtu
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=10)
         assert refused.value.code == 403
-    finally:
-        server.shutdown()
-        server.server_close()
-        live.close()
     time.sleep(0.3)
     assert listener.contacts == 0
 
@@ -375,7 +371,7 @@ def test_partial_as_of_dates_mean_the_last_day_they_cover(fixture_store):
     def rows(as_of: str):
         result = kg("query", "parity", "--as-of", as_of, "-F", "json", "--store", fixture_store)
         assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)["benchmarks"]
+        return json.loads(result.stdout)["rows"]
 
     assert rows("2025-03") == rows("2025-03-31")
     assert rows("2025") == rows("2025-12-31")

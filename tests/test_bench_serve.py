@@ -1,0 +1,21 @@
+"""The serving benchmark at a small size: it runs end to end and the server meets its bounds."""
+
+import asyncio
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import bench_serve  # noqa: E402
+
+
+def test_bench_serve_small(fixture_store):
+    results = asyncio.run(bench_serve.run(fixture_store, clients=4, seconds=4, single_seconds=1, workers=3,
+                                          timeout=2.0))
+    for name in ("parity", "mixed"):
+        phase = results[name]
+        assert phase["load"]["requests"] > 0 and phase["load"]["errors"] == 0, phase["load"]
+        assert phase["probe"]["errors"] == 0 and phase["probe"]["max_ms"] < 1000, phase["probe"]
+        assert phase["pathological"]["requests"] >= 1  # stopped by the time limit (503), again and again
+        assert phase["pathological"]["errors"] == 0
+    assert "| parity |" in bench_serve.table(results)
