@@ -49,6 +49,7 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
+SD_PREFIXES = {"sd": SD, "dcterms": "http://purl.org/dc/terms/", "formats": "http://www.w3.org/ns/formats/"}
 
 
 def _content_type(media: str) -> str:
@@ -147,7 +148,7 @@ def _describe_service(request: Request) -> Response:
         return error_response(406, f"the service description is RDF; offered: {', '.join(GRAPH_OFFER)}")
     endpoint = str(request.url.replace(query=""))
     store = service_description(endpoint, request.app.state.settings.allow_service)
-    body = store.dump(format=GRAPH_FORMATS[media], from_graph=ox.DefaultGraph())
+    body = store.dump(format=GRAPH_FORMATS[media], from_graph=ox.DefaultGraph(), prefixes=SD_PREFIXES)
     return Response(body, headers={"Content-Type": _content_type(media), "Vary": "Accept"})
 
 
