@@ -6,10 +6,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rdflib import XSD, Literal, URIRef
+import pyoxigraph as ox
 
 from kg.binding import bind, marked_variables
-from kg.namespaces import value_iri
 from kg.queries import CannedQuery, Parameter, canned_query
 from kg.resolve import NameIndex, normalise
 from kg.session import StoreOrSession, session_for
@@ -22,6 +21,13 @@ ENTITY_KINDS = {
     "entity": ("model", "family", "cohort", "lab", "benchmark", "licence", "proposition"),
     "lab": ("lab",),
 }
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _typed(text: str, datatype: str) -> ox.Literal:
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
 
 
 class ParameterError(ValueError):
@@ -86,20 +92,22 @@ def convert(param: Parameter, value: str, names: NameIndex) -> Any:
         if value not in param.choices:
             raise ParameterError(
                 f"{param.option} must be one of {', '.join(param.choices)}, not '{value}'")
-        return Literal(value)
+        return ox.Literal(value)
     if param.kind == "date":
-        return Literal(as_of_day(value, param.option), datatype=XSD.date)
+        return _typed(as_of_day(value, param.option), "date")
     if param.kind == "number":
-        return Literal(finite_number(value, param.option), datatype=XSD.decimal)
+        return _typed(format(finite_number(value, param.option), "f"), "decimal")
     if param.kind == "count":
-        return Literal(positive_count(value, param.option), datatype=XSD.integer)
+        return _typed(str(positive_count(value, param.option)), "integer")
     if param.kind == "category":
-        return value_iri("category", _concept(value, CATEGORIES, "benchmark category"))
+        from kg.namespaces import value_iri
+
+        return ox.NamedNode(str(value_iri("category", _concept(value, CATEGORIES, "benchmark category"))))
     if param.kind == "relation":
-        return Literal(_concept(value, LINEAGE_RELATIONS, "lineage relation"))
+        return ox.Literal(_concept(value, LINEAGE_RELATIONS, "lineage relation"))
     if param.kind in ENTITY_KINDS:
-        return URIRef(names.resolve(value, ENTITY_KINDS[param.kind]))
-    return Literal(value)
+        return ox.NamedNode(names.resolve(value, ENTITY_KINDS[param.kind]))
+    return ox.Literal(value)
 
 
 def default_term(param: Parameter) -> Any:
@@ -109,10 +117,10 @@ def default_term(param: Parameter) -> Any:
     """
     default = param.default
     if param.choices and default in param.choices:
-        return Literal(default)
+        return ox.Literal(default)
     if param.kind == "number":
         try:
-            return Literal(Decimal(default), datatype=XSD.decimal)
+            return _typed(format(Decimal(default), "f"), "decimal")
         except InvalidOperation:
             return None
     return None
@@ -165,12 +173,12 @@ def run_canned(source: StoreOrSession, name: str, raw: dict[str, str],
     return rows, extra
 
 
-def as_of_terms(days: list[str]) -> list[Literal]:
+def as_of_terms(days: list[str]) -> list[ox.Literal]:
     """Checked ISO days as ``xsd:date`` terms for the ``?asOf`` variable."""
     terms = []
     for day in days:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
             raise ParameterError(f"'{day}' is not a day (YYYY-MM-DD)")
         dt.date.fromisoformat(day)
-        terms.append(Literal(day, datatype=XSD.date))
+        terms.append(_typed(day, "date"))
     return terms
