@@ -86,7 +86,7 @@ def positive_count(value: str, option: str) -> int:
     return int(text)
 
 
-def convert(param: Parameter, value: str, names: NameIndex) -> Any:
+def convert(param: Parameter, value: str, names: "NameIndex | _NamesOnDemand") -> Any:
     """A command-line string as the RDF term (or Python value) the parameter takes."""
     if param.choices:
         if value not in param.choices:
@@ -126,7 +126,8 @@ def default_term(param: Parameter) -> Any:
     return None
 
 
-def bind_parameters(canned: CannedQuery, raw: dict[str, str], names: NameIndex) -> tuple[dict, dict]:
+def bind_parameters(canned: CannedQuery, raw: dict[str, str],
+                    names: "NameIndex | _NamesOnDemand") -> tuple[dict, dict]:
     """Split parameters into the query's VALUES bindings and values for Python post-processing.
 
     A parameter ``x`` binds the variable ``?xParam`` if a ``# bind`` line of the query names one
@@ -166,11 +167,22 @@ def run_canned(source: StoreOrSession, name: str, raw: dict[str, str],
     """
     canned = canned_query(name)
     with session_for(source) as session:
-        bindings, extra = bind_parameters(canned, raw, session.names())
+        bindings, extra = bind_parameters(canned, raw, _NamesOnDemand(session))
         if days is not None:
             bindings["asOf"] = as_of_terms(days)
         rows = session.select(bind(canned.text, bindings), f"the {name} question")
     return rows, extra
+
+
+class _NamesOnDemand:
+    """The session's name index, built only if a parameter names an entity (most calls never do)."""
+
+    def __init__(self, session: Any):
+        self._session = session
+
+    def resolve(self, name: str, kinds: tuple[str, ...]) -> str:
+        """``NameIndex.resolve`` on the session's index."""
+        return self._session.names().resolve(name, kinds)
 
 
 def as_of_terms(days: list[str]) -> list[ox.Literal]:

@@ -244,6 +244,8 @@ def _collect(store_dir: Path) -> None:
                 readers.unlink(missing_ok=True)
         elif path.name.endswith(".readers") and not path.with_name(path.name[:-8]).exists():
             path.unlink(missing_ok=True)
+        elif ".names.json" in path.name and not path.with_name(path.name.split(".names.json")[0]).exists():
+            path.unlink(missing_ok=True)  # the name index of a deleted generation (kg.resolve)
 
 
 def write_generation(store_dir: Path, fill: Callable[[ox.Store], None], *, from_current: bool) -> int:
