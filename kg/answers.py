@@ -150,7 +150,7 @@ def lineage(store_dir: StoreOrSession, model: str, **params: str) -> dict[str, A
     """Lineage edges around a model, trimmed to a depth and a relation."""
     raw = {"model": model, **params}
     rows, extra = run_canned(store_dir, "lineage", raw)
-    depth = int(extra["depth"]) if "depth" in extra else None
+    depth = int(extra["depth"].value) if "depth" in extra else None
     edges = [
         {
             "child": row["childLabel"], "child_id": _slug(row["child"]),

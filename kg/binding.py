@@ -20,8 +20,9 @@ is, every parameter is unset.
 import itertools
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 
 BIND_LINE = re.compile(r"^(?P<indent>[ \t]*)# bind(?P<variables>(?:[ \t]+\?\w+)+)[ \t]*$", re.M)
 
@@ -31,7 +32,8 @@ IRI_TEXT = r"<[^<>\"{}|^`\\\s]*>"
 TERM_TEXT = re.compile(
     rf'^(?:{IRI_TEXT}|"(?:[^"\\\n\r]|\\.)*"(?:\^\^{IRI_TEXT}|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?)$')
 
-Term = URIRef | Literal
+Term = Any  # a pyoxigraph NamedNode or Literal (or an rdflib URIRef or Literal)
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def marked_variables(text: str) -> set[str]:
@@ -41,7 +43,33 @@ def marked_variables(text: str) -> set[str]:
 
 
 def term_text(term: Term) -> str:
-    """A term as SPARQL text, refused unless it has one of the shapes a term can take."""
+    """A term as SPARQL text, refused unless it has one of the shapes a term can take.
+
+    A plain string is written without its datatype (the same term in RDF 1.1, and the form
+    every engine matches).
+    """
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        text = _ox_text(term)
+    else:
+        text = _rdflib_text(term)
+    if not TERM_TEXT.match(text):
+        raise ValueError(f"refusing to bind a malformed term: {text[:80]!r}")
+    return text
+
+
+def _ox_text(term: ox.NamedNode | ox.Literal) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    if term.language:
+        return f'"{_escaped(term.value)}"@{term.language}'
+    if term.datatype.value == XSD_STRING:
+        return f'"{_escaped(term.value)}"'
+    return f'"{_escaped(term.value)}"^^<{term.datatype.value}>'
+
+
+def _rdflib_text(term: object) -> str:
+    from rdflib import Literal, URIRef
+
     if isinstance(term, Literal) and term.datatype is not None:
         text = f'"{_escaped(str(term))}"^^<{term.datatype}>'
     elif isinstance(term, Literal):
@@ -50,8 +78,6 @@ def term_text(term: Term) -> str:
         text = f"<{term}>"
     else:
         raise TypeError(f"a parameter must be an IRI or a literal, not {type(term).__name__}")
-    if not TERM_TEXT.match(text):
-        raise ValueError(f"refusing to bind a malformed term: {text[:80]!r}")
     return text
 
 

@@ -6,10 +6,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rdflib import XSD, Literal, URIRef
+import pyoxigraph as ox
 
 from kg.binding import bind, marked_variables
-from kg.namespaces import value_iri
 from kg.queries import CannedQuery, Parameter, canned_query
 from kg.resolve import NameIndex, normalise
 from kg.session import StoreOrSession, session_for
@@ -23,6 +22,13 @@ ENTITY_KINDS = {
     "entity": ("model", "family", "cohort", "lab", "benchmark", "licence", "proposition"),
     "lab": ("lab",),
 }
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _typed(text: str, datatype: str) -> ox.Literal:
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
 
 
 class ParameterError(ValueError):
@@ -81,26 +87,28 @@ def positive_count(value: str, option: str) -> int:
     return int(text)
 
 
-def convert(param: Parameter, value: str, names: NameIndex) -> Any:
+def convert(param: Parameter, value: str, names: "NameIndex | _NamesOnDemand") -> Any:
     """A command-line string as the RDF term (or Python value) the parameter takes."""
     if param.choices:
         if value not in param.choices:
             raise ParameterError(
                 f"{param.option} must be one of {', '.join(param.choices)}, not '{value}'")
-        return Literal(value)
+        return ox.Literal(value)
     if param.kind == "date":
-        return Literal(as_of_day(value, param.option), datatype=XSD.date)
+        return _typed(as_of_day(value, param.option), "date")
     if param.kind == "number":
-        return Literal(finite_number(value, param.option), datatype=XSD.decimal)
+        return _typed(format(finite_number(value, param.option), "f"), "decimal")
     if param.kind == "count":
-        return Literal(positive_count(value, param.option), datatype=XSD.integer)
+        return _typed(str(positive_count(value, param.option)), "integer")
     if param.kind == "category":
-        return value_iri("category", _concept(value, CATEGORIES, "benchmark category"))
+        from kg.namespaces import value_iri
+
+        return ox.NamedNode(str(value_iri("category", _concept(value, CATEGORIES, "benchmark category"))))
     if param.kind == "relation":
-        return Literal(_concept(value, LINEAGE_RELATIONS, "lineage relation"))
+        return ox.Literal(_concept(value, LINEAGE_RELATIONS, "lineage relation"))
     if param.kind in ENTITY_KINDS:
-        return URIRef(names.resolve(value, ENTITY_KINDS[param.kind]))
-    return Literal(value)
+        return ox.NamedNode(names.resolve(value, ENTITY_KINDS[param.kind]))
+    return ox.Literal(value)
 
 
 def default_term(param: Parameter) -> Any:
@@ -110,16 +118,17 @@ def default_term(param: Parameter) -> Any:
     """
     default = param.default
     if param.choices and default in param.choices:
-        return Literal(default)
+        return ox.Literal(default)
     if param.kind == "number":
         try:
-            return Literal(Decimal(default), datatype=XSD.decimal)
+            return _typed(format(Decimal(default), "f"), "decimal")
         except InvalidOperation:
             return None
     return None
 
 
-def bind_parameters(canned: CannedQuery, raw: dict[str, str], names: NameIndex) -> tuple[dict, dict]:
+def bind_parameters(canned: CannedQuery, raw: dict[str, str],
+                    names: "NameIndex | _NamesOnDemand") -> tuple[dict, dict]:
     """Split parameters into the query's VALUES bindings and values for Python post-processing.
 
     A parameter ``x`` binds the variable ``?xParam`` if a ``# bind`` line of the query names one
@@ -159,7 +168,7 @@ def run_canned(source: StoreOrSession, name: str, raw: dict[str, str],
     """
     canned = canned_query(name)
     with session_for(source) as session:
-        bindings, extra = bind_parameters(canned, raw, session.names())
+        bindings, extra = bind_parameters(canned, raw, _NamesOnDemand(session))
         if days is not None:
             bindings["asOf"] = as_of_terms(days)
         rows = session.select(bind(canned.text, bindings, session.binding_style), f"the {name} question")
@@ -177,12 +186,23 @@ def normalised_row(canned: CannedQuery, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def as_of_terms(days: list[str]) -> list[Literal]:
+class _NamesOnDemand:
+    """The session's name index, built only if a parameter names an entity (most calls never do)."""
+
+    def __init__(self, session: Any):
+        self._session = session
+
+    def resolve(self, name: str, kinds: tuple[str, ...]) -> str:
+        """``NameIndex.resolve`` on the session's index."""
+        return self._session.names().resolve(name, kinds)
+
+
+def as_of_terms(days: list[str]) -> list[ox.Literal]:
     """Checked ISO days as ``xsd:date`` terms for the ``?asOf`` variable."""
     terms = []
     for day in days:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
             raise ParameterError(f"'{day}' is not a day (YYYY-MM-DD)")
         dt.date.fromisoformat(day)
-        terms.append(Literal(day, datatype=XSD.date))
+        terms.append(_typed(day, "date"))
     return terms

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from rdflib import URIRef
+import pyoxigraph as ox
 
 from kg.binding import bind
 from kg.queries import canned_query
@@ -49,11 +49,11 @@ def list_claims(store_dir: StoreOrSession, model: str | None = None, benchmark: 
         names = session.names()
         bindings: dict[str, object] = {}
         if model:
-            bindings["subject"] = URIRef(names.resolve(
+            bindings["subject"] = ox.NamedNode(names.resolve(
                 model, ("model", "family", "cohort", "lab", "benchmark", "licence", "proposition")))
         if benchmark:
-            bindings["benchmarkParam"] = URIRef(names.resolve(benchmark, ("benchmark",)))
+            bindings["benchmarkParam"] = ox.NamedNode(names.resolve(benchmark, ("benchmark",)))
         if source:
-            bindings["source"] = URIRef(names.resolve(source, ("source",)))
+            bindings["source"] = ox.NamedNode(names.resolve(source, ("source",)))
         rows = session.select(bind(canned_query("claims").text, bindings), "the claims listing")
     return [_shape(r) for r in rows]

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg import answers, charts, contract, graphs
 from kg.budget import DEFAULT_LIMIT, DEFAULT_TIMEOUT, MAX_QUERY_CHARS, QueryBounded, QueryBudget, use_budget
@@ -119,6 +118,8 @@ def user_errors() -> Iterator[None]:
 @contextmanager
 def step_progress(steps: tuple[str, ...]) -> Iterator[Callable[[str], None]]:
     """A progress bar on stderr that advances on each named step."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description:<22}"), BarColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task(steps[0], total=len(steps))

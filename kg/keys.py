@@ -3,8 +3,8 @@
 Two kinds of node go into the derived graph (``.../graph/derived``; ``.../derived/source/ID``
 for the claims a ``kg add`` brings), documented in the ontology:
 
-- per score claim, ``pk:midValue`` (the exact value, else the midpoint of its range) and
-  ``pk:rankKey``: that value oriented so that higher
+- per score and price claim, ``pk:midValue`` (the exact value, else the midpoint of its range);
+  per score claim ``pk:rankKey``: that value oriented so that higher
   is better, as a fixed-width string followed by the claim IRI, so ``MAX`` picks the best claim
   of a group in one pass; and ``pk:splitKey``, the split it was run on ("" when none is named).
 - per model or family and definition of "open", ``pk:OpennessPeriod`` nodes: the side
@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from kg.binding import bind
 from kg.comparability import midpoint
@@ -183,6 +182,16 @@ SELECT ?claim ?higher ?exact ?low ?high ?split WHERE {
   OPTIONAL { ?claim pk:split ?split }
 }"""
 
+PRICE_VALUES = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+SELECT ?claim ?exact ?low ?high WHERE {
+  # bind ?claim
+  ?claim a pk:PriceClaim .
+  OPTIONAL { ?claim pk:value ?exact }
+  OPTIONAL { ?claim pk:minValue ?low }
+  OPTIONAL { ?claim pk:maxValue ?high }
+}"""
+
 RANK_SCALE = Decimal(1000)
 RANK_OFFSET = Decimal(1_000_000)
 
@@ -196,10 +205,10 @@ def rank_key(value: Decimal, higher_is_better: bool, claim: str) -> str:
 
 def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
                     claims: set[str] | None = None) -> Iterator[ox.Quad]:
-    """``pk:rankKey`` and ``pk:splitKey`` for every score claim (or only ``claims``) into ``graph``."""
-    text = SCORE_VALUES if claims is None else (
-        bind(SCORE_VALUES, {"claim": [URIRef(c) for c in sorted(claims)]}))
-    for row in query(store, text):
+    """``pk:midValue`` for every score and price claim (or only ``claims``), ``pk:rankKey`` and
+    ``pk:splitKey`` for every score claim, into ``graph``."""
+    yield from _price_values(store, graph, claims)
+    for row in query(store, _for_claims(SCORE_VALUES, claims)):
         claim = row["claim"].value
         value = midpoint(*(_decimal(row[name]) for name in ("exact", "low", "high")))
         if value is None:
@@ -210,6 +219,17 @@ def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
         yield ox.Quad(node, _pk("midValue"), ox.Literal(str(value), datatype=DECIMAL), graph)
         split = row["split"].value if row["split"] is not None else ""
         yield ox.Quad(node, _pk("splitKey"), ox.Literal(split), graph)
+
+
+def _for_claims(text: str, claims: set[str] | None) -> str:
+    return text if claims is None else bind(text, {"claim": [ox.NamedNode(c) for c in sorted(claims)]})
+
+
+def _price_values(store: ox.Store, graph: ox.NamedNode, claims: set[str] | None) -> Iterator[ox.Quad]:
+    for row in query(store, _for_claims(PRICE_VALUES, claims)):
+        value = midpoint(*(_decimal(row[name]) for name in ("exact", "low", "high")))
+        if value is not None:
+            yield ox.Quad(row["claim"], _pk("midValue"), ox.Literal(str(value), datatype=DECIMAL), graph)
 
 
 def _decimal(term: ox.Literal | None) -> Decimal | None:
@@ -247,11 +267,11 @@ def refresh_keys(store: ox.Store, new_claims: set[str], graph: ox.NamedNode,
     if not new_claims:
         return
     store.extend(list(claim_key_quads(store, graph, new_claims)))
-    facts = bind(AFFECTED_SUBJECTS, {"fact": [URIRef(c) for c in sorted(new_claims)]})
+    facts = bind(AFFECTED_SUBJECTS, {"fact": [ox.NamedNode(c) for c in sorted(new_claims)]})
     subjects = {row["subject"].value for row in query(store, facts)}
     if not subjects:
         return
-    old = bind(PERIODS_OF, {"subject": [URIRef(s) for s in sorted(subjects)]})
+    old = bind(PERIODS_OF, {"subject": [ox.NamedNode(s) for s in sorted(subjects)]})
     for row in list(query(store, old)):
         store.remove(ox.Quad(row["period"], row["p"], row["o"], row["g"]))
     store.extend(list(openness_quads(store, periods_graph, subjects)))

@@ -1,9 +1,12 @@
 """Finding entities by name: ids, labels and aliases, ignoring case and punctuation."""
 
 import difflib
+import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -74,6 +77,53 @@ class NameIndex:
         )[:5]
         hint = f"; closest matches: {', '.join(ranked)}" if ranked else ""
         raise ResolveError(f"no {wanted} is called '{name}'{hint}")
+
+
+    def to_json(self) -> str:
+        """The index as JSON (sets as sorted lists), for ``from_json``."""
+        def pairs(table: dict[str, set[tuple[str, str]]]) -> dict[str, list[list[str]]]:
+            return {key: sorted([iri, kind] for iri, kind in entries) for key, entries in table.items()}
+
+        return json.dumps({"by_name": pairs(self.by_name), "display": self.display,
+                           "by_id": pairs(self.by_id)})
+
+    @classmethod
+    def from_json(cls, text: str) -> "NameIndex":
+        """An index written by ``to_json``."""
+        data = json.loads(text)
+
+        def sets(table: dict[str, list[list[str]]]) -> dict[str, set[tuple[str, str]]]:
+            return {key: {(iri, kind) for iri, kind in entries} for key, entries in table.items()}
+
+        return cls(sets(data["by_name"]), dict(data["display"]), sets(data["by_id"]))
+
+
+NAMES_SUFFIX = ".names.json"
+
+
+def stored_name_index(generation: Path, store: ox.Store) -> NameIndex:
+    """The name index of one store generation, kept beside it after the first call.
+
+    A generation never changes once written (a build or add writes a new one), so its index is
+    computed once and read back from ``<generation>.names.json`` by every later process. A store
+    that is a plain directory (not a generation) is indexed every time; a file that cannot be
+    read or written is ignored.
+    """
+    if not generation.name.startswith(".") or ".gen-" not in generation.name:
+        return name_index(store)
+    path = generation.with_name(generation.name + NAMES_SUFFIX)
+    try:
+        return NameIndex.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    index = name_index(store)
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        scratch.write_text(index.to_json(), encoding="utf-8")
+        os.replace(scratch, path)
+    except OSError:
+        scratch.unlink(missing_ok=True)
+    return index
 
 
 def name_index(store: ox.Store) -> NameIndex:

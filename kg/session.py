@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from kg.resolve import NameIndex, name_index
+from kg.resolve import NameIndex, stored_name_index
 from kg.store import LiveStore, select_rows
 
 
@@ -42,11 +42,12 @@ class Session:
         return select_rows(self.store, text, None, what)
 
     def names(self) -> NameIndex:
-        """The name index of the current generation, built on first use."""
+        """The name index of the current generation, built on first use (read from beside the
+        generation when an earlier process built it, kg.resolve.stored_name_index)."""
         store = self.store
         generation = self._live.generation
         if self._names is None or self._names[0] != generation:
-            self._names = (generation, name_index(store))
+            self._names = (generation, stored_name_index(generation, store))
         return self._names[1]
 
     def close(self) -> None:

@@ -9,13 +9,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.budget import run_bounded, take
 from kg.output import iter_rows
+
+if TYPE_CHECKING:  # rdflib is imported only where a build needs it, never on the query path
+    from rdflib import BNode, Graph, Literal, URIRef
 
 STORE_ENV = "PARITYKG_STORE"
 DEFAULT_STORE = Path(".paritykg") / "store"
@@ -32,6 +34,8 @@ def default_store_dir() -> Path:
 
 def to_ox_term(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     """An rdflib term as the equivalent pyoxigraph term."""
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -45,15 +49,17 @@ def to_ox_term(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"cannot store {term!r}")
 
 
-def graph_quads(graph: Graph, name: URIRef) -> Iterator[ox.Quad]:
+def graph_quads(graph: "Graph", name: "URIRef") -> Iterator[ox.Quad]:
     """The triples of an rdflib graph as pyoxigraph quads in the named graph ``name``."""
     graph_node = ox.NamedNode(str(name))
     for s, p, o in graph:
         yield ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o), graph_node)
 
 
-def from_ox_term(term: object) -> URIRef | Literal | BNode:
+def from_ox_term(term: object) -> "URIRef | Literal | BNode":
     """A pyoxigraph term as the equivalent rdflib term."""
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -65,8 +71,10 @@ def from_ox_term(term: object) -> URIRef | Literal | BNode:
     raise TypeError(f"cannot convert {term!r}")
 
 
-def graph_from_store(store: ox.Store, name: URIRef) -> Graph:
+def graph_from_store(store: ox.Store, name: "URIRef") -> "Graph":
     """One named graph of the store as an rdflib graph."""
+    from rdflib import Graph
+
     graph = Graph()
     for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
         graph.add((from_ox_term(quad.subject), from_ox_term(quad.predicate),
@@ -236,6 +244,8 @@ def _collect(store_dir: Path) -> None:
                 readers.unlink(missing_ok=True)
         elif path.name.endswith(".readers") and not path.with_name(path.name[:-8]).exists():
             path.unlink(missing_ok=True)
+        elif ".names.json" in path.name and not path.with_name(path.name.split(".names.json")[0]).exists():
+            path.unlink(missing_ok=True)  # the name index of a deleted generation (kg.resolve)
 
 
 def write_generation(store_dir: Path, fill: Callable[[ox.Store], None], *, from_current: bool) -> int:
