@@ -50,6 +50,25 @@ REAL_DATA_QUESTIONS = [
 """Questions asked of each engine holding data/ (the committed graph)."""
 
 
+KNOWN_GAPS = {
+    ("virtuoso", "audit"): "Virtuoso 7.2.5 fails the audit query (error SR128 'Numeric value out of range', "
+                           "or rows lost where an expression meets an unbound value); not yet rewritten",
+    ("virtuoso", "lineage"): "Virtuoso 7.2.5 refuses the zero-or-more path from a bound model (error TR...: "
+                             "'transitive derived table ... neither end bound'); needs a precomputed closure",
+}
+"""(engine, question) pairs known not to give the embedded answer, each with the reason (docs/scale-out.md).
+A known gap is still asked (where that cannot crash the engine): if it starts to pass, the test fails
+so the entry is removed."""
+
+CRASHING = {
+    ("virtuoso", "contradictions", (("model", "DeepSeek-V3"),)): "Virtuoso 7.2.5 exits (the server process "
+        "ends) on contradictions narrowed to one model on data/",
+    ("virtuoso", "parity", (("asOf", "2026-03-02"), ("sources", "first-party"))): "Virtuoso 7.2.5: error SQ199 "
+        "'Maximum size (32767) of a code vector exceeded' compiling parity with --as-of on data/",
+}
+"""Cases not asked at all because they crash or overload the engine, with the reason."""
+
+
 @contextmanager
 def credentials(server: EngineServer) -> Iterator[None]:
     """The engine's push credentials in the environment, for the block only."""
@@ -106,10 +125,20 @@ def canonical(rows: list[dict]) -> list[str]:
 
 
 def _same_answer(server: EngineServer, store: Path, name: str, params: dict[str, str]) -> None:
-    remote, remote_extra = run_canned(RemoteEndpoint(server.query_url), name, dict(params))
-    embedded, embedded_extra = run_canned(store, name, dict(params))
-    assert canonical(remote) == canonical(embedded), f"{server.name}: {name} {params}"
-    assert remote_extra == embedded_extra
+    crash = CRASHING.get((server.name, name, tuple(sorted(params.items()))))
+    if crash:
+        pytest.xfail(crash)
+    gap = KNOWN_GAPS.get((server.name, name))
+    try:
+        remote, remote_extra = run_canned(RemoteEndpoint(server.query_url), name, dict(params))
+        embedded, embedded_extra = run_canned(store, name, dict(params))
+        assert canonical(remote) == canonical(embedded), f"{server.name}: {name} {params}"
+        assert remote_extra == embedded_extra
+    except (AssertionError, RemoteError):
+        if gap:
+            pytest.xfail(gap)
+        raise
+    assert not gap, f"known gap now gives the embedded answer; remove it from KNOWN_GAPS: {gap}"
 
 
 @pytest.mark.parametrize("name", sorted(canned_queries()))
