@@ -6,6 +6,11 @@ variables, for instance ``# bind ?asOf ?openness ?source``. Binding replaces tha
 so an embedded store, the Oxigraph server and Virtuoso run the same query. A variable without
 a value is left out of the block and stays unbound (the query tests it with ``BOUND``).
 
+Where every variable of a line has one value, the line can instead become one
+``BIND (term AS ?var)`` per variable (``style="bind"``): the same solutions, and the form
+Virtuoso 7 evaluates correctly (its VALUES blocks inside sub-selects drop or corrupt rows). The
+embedded store uses VALUES blocks; remote engines use BIND (kg/remote.py).
+
 Values are RDF terms made by the parameter converters (IRIs of resolved entities, typed
 literals); each is checked against the forms a term can take before it is written, so a value
 can never change the query's structure. An unmarked query is a plain SPARQL query: run as it
@@ -81,12 +86,15 @@ def _escaped(value: str) -> str:
             .replace("\r", "\\r"))
 
 
-def bind(text: str, values: Mapping[str, Term | Sequence[Term]]) -> str:
+def bind(text: str, values: Mapping[str, Term | Sequence[Term]], style: str = "values") -> str:
     """The query with each ``# bind`` line replaced by a VALUES block of the given values.
 
     ``values`` maps a variable name (without ``?``) to one term or to several (the block then
-    has one row per combination, e.g. several "as of" days answered in one run).
+    has one row per combination, e.g. several "as of" days answered in one run). With
+    ``style="bind"`` a line whose variables have one value each becomes BIND clauses instead.
     """
+    if style not in ("values", "bind"):
+        raise ValueError(f"unknown binding style '{style}' (values or bind)")
     rendered = {name: [term_text(t) for t in (v if isinstance(v, list | tuple) else [v])]
                 for name, v in values.items()}
 
@@ -96,6 +104,9 @@ def bind(text: str, values: Mapping[str, Term | Sequence[Term]]) -> str:
             return match.group("indent") + "# (no parameters bound here)"
         rows = " ".join("(" + " ".join(row) + ")"
                         for row in itertools.product(*(rendered[n] for n in names)))
+        indent = match.group("indent")
+        if style == "bind" and all(len(rendered[n]) == 1 for n in names):
+            return "\n".join(f"{indent}BIND ({rendered[n][0]} AS ?{n})" for n in names)
         heading = " ".join("?" + n for n in names)
         return f"{match.group('indent')}VALUES ({heading}) {{ {rows} }}"
 

@@ -12,6 +12,7 @@ from kg.binding import bind, marked_variables
 from kg.queries import CannedQuery, Parameter, canned_query
 from kg.resolve import NameIndex, normalise
 from kg.session import StoreOrSession, session_for
+from kg.terms import as_boolean, sorted_items
 from kg.vocabulary import CATEGORIES, LINEAGE_RELATIONS
 
 ENTITY_KINDS = {
@@ -170,8 +171,19 @@ def run_canned(source: StoreOrSession, name: str, raw: dict[str, str],
         bindings, extra = bind_parameters(canned, raw, _NamesOnDemand(session))
         if days is not None:
             bindings["asOf"] = as_of_terms(days)
-        rows = session.select(bind(canned.text, bindings), f"the {name} question")
-    return rows, extra
+        rows = session.select(bind(canned.text, bindings, session.binding_style), f"the {name} question")
+    return [normalised_row(canned, row) for row in rows], extra
+
+
+def normalised_row(canned: CannedQuery, row: dict[str, Any]) -> dict[str, Any]:
+    """A row with its declared boolean and set columns in one form whatever engine wrote it."""
+    for column in canned.booleans:
+        if column in row:
+            row[column] = as_boolean(row[column])
+    for column in canned.sets:
+        if column in row:
+            row[column] = sorted_items(row[column])
+    return row
 
 
 class _NamesOnDemand:

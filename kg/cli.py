@@ -412,6 +412,32 @@ def export_command(
         typer.echo(text, nl=False)
 
 
+@app.command("push")
+def push_command(
+    endpoint: Annotated[str, typer.Option(
+        "--endpoint", help="Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store; Virtuoso: "
+                           "http://HOST:PORT/sparql-graph-crud-auth); credentials from "
+                           "PARITYKG_ENDPOINT_TOKEN or PARITYKG_ENDPOINT_USER/_PASSWORD.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; send nothing.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds allowed per request.")] = 300.0,
+    store: StoreOption = None,
+) -> None:
+    """Upload the graph (one named graph per source, plus reference, ontology, derived) to a triple store."""
+    from kg.push import push_store
+
+    if not endpoint.startswith(("http://", "https://")) or len(endpoint) > 2000:
+        raise fail(f"--endpoint needs an http:// or https:// URL, not '{endpoint[:80]}'", 2)
+    with user_errors():
+        plan = push_store(_store(store), endpoint, dry_run=dry_run, timeout=timeout,
+                          progress=lambda line: typer.echo(line, err=True))
+    if dry_run:
+        for line in plan.lines():
+            typer.echo(line)
+    else:
+        typer.echo(f"pushed {len(plan.add) + len(plan.replace)} graphs, deleted {len(plan.delete)}, "
+                   f"{len(plan.unchanged)} unchanged")
+
+
 @app.command("import-prices")
 def import_prices_command(data: DataOption = Path("data")) -> None:
     """Write dated price claims from the genai-prices package into data/prices/."""

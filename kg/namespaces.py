@@ -162,6 +162,8 @@ class PK(DefinedNamespace):
     periodFrom: URIRef
     periodUntil: URIRef
     periodSource: URIRef
+    # push manifest (kg/push.py)
+    contentDigest: URIRef
 
 
 ID = Namespace(BASE + "id/")

@@ -49,13 +49,19 @@ class CannedQuery:
     example: str
     text: str
     params: tuple[Parameter, ...] = field(default_factory=tuple)
+    booleans: tuple[str, ...] = field(default_factory=tuple)
+    """Output columns holding true/false (header ``booleans:``); engines without boolean results
+    (Virtuoso writes computed booleans as 1/0) are read back through them."""
+    sets: tuple[str, ...] = field(default_factory=tuple)
+    """Output columns holding a GROUP_CONCAT of a set (header ``sets:``); the order GROUP_CONCAT
+    writes is up to each engine, so these are read back with their items sorted."""
 
 
 HEADER = re.compile(r"^#\+\s?(.*)$")
 
 
 def parse_query_file(path: Path) -> CannedQuery:
-    """Read a ``.rq`` file and its header (summary, question, params, example)."""
+    """Read a ``.rq`` file and its header (summary, question, params, example, booleans, sets)."""
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
     params: list[Parameter] = []
@@ -81,6 +87,8 @@ def parse_query_file(path: Path) -> CannedQuery:
         example=fields.get("example", ""),
         text=text,
         params=tuple(params),
+        booleans=tuple(fields.get("booleans", "").split()),
+        sets=tuple(fields.get("sets", "").split()),
     )
 
 

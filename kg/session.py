@@ -20,6 +20,9 @@ from kg.store import LiveStore, select_rows
 class Session:
     """The store (current generation, read-only) and its name index, kept for many questions."""
 
+    binding_style = "values"
+    """How kg.binding places parameters for this engine: VALUES blocks."""
+
     def __init__(self, store_dir: Path):
         self.store_dir = store_dir
         self._live = LiveStore(store_dir)
@@ -64,6 +67,9 @@ class QueryEngine(Protocol):
     ``Session`` (the embedded store) and ``kg.remote.RemoteEndpoint`` (any SPARQL 1.1 Protocol
     endpoint) both provide it.
     """
+
+    binding_style: str
+    """"values" or "bind": how kg.binding places parameters for this engine."""
 
     def select(self, text: str, what: str = "the query") -> list[dict[str, Any]]:
         """The rows of a complete SELECT query."""

@@ -19,3 +19,25 @@ def plain_value(lexical: str, datatype: str | None) -> Any:
     if datatype == XSD + "boolean":
         return lexical in ("true", "1")
     return lexical
+
+
+def as_boolean(value: Any) -> Any:
+    """A true/false cell as a bool whether the engine wrote a boolean or 1/0; unbound stays None."""
+    if value is None or isinstance(value, bool):
+        return value
+    if value in (1, 0, "1", "0", "true", "false"):
+        return value in (1, "1", "true")
+    return value
+
+
+def sorted_items(value: Any) -> Any:
+    """A GROUP_CONCAT of a set with its items in sorted order (items separated by ", " or by " ").
+
+    An empty set is None: engines write it as an empty string or leave it unbound.
+    """
+    if value == "":
+        return None
+    if not isinstance(value, str):
+        return value
+    separator = ", " if ", " in value else " "
+    return separator.join(sorted(value.split(separator)))
