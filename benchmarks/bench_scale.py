@@ -306,10 +306,13 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
 
     results.append(timed(STARTUP_OP, ["sparql", "ASK {}", "--store", str(store)], repeat, timeout, log=log))
     results.append(timed("kg query --list (no store)", ["query", "--list"], repeat, timeout, log=log))
-    results.append(timed(SCAN_OP, ["sparql", SCAN, "--store", str(store), "-F", "json"], repeat, timeout,
-                         log=log))
+    results.append(timed(SCAN_OP, ["sparql", SCAN, "--store", str(store), "-F", "json", "--timeout",
+                                   f"{timeout:g}"], repeat, timeout, log=log))
+    # the CLI's own query time limit (60 s by default) must not cut a measurement short on a busy machine
+    limit = ["--timeout", f"{timeout:g}"]
     for op, args in query_ops(manifest["narrow"]):
-        results.append(timed(op, [*args, "--store", str(store), "-F", "json"], repeat, timeout, log=log))
+        results.append(timed(op, [*args, "--store", str(store), "-F", "json", *limit], repeat, timeout,
+                             log=log))
     out = tree / "export.nq"
     try:
         results.append(timed("export -F nq", ["export", "-F", "nq", "-o", str(out), "--store", str(store)],

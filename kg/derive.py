@@ -15,6 +15,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
+from kg.binding import bind
 from kg.comparability import ComparableClaim, Pair, Relations
 from kg.namespaces import GRAPH, ID, PK
 from kg.store import query
@@ -53,9 +54,19 @@ SELECT ?claim ?p ?o WHERE {{
   VALUES ?p {{ rdf:type {_PREDICATE_VALUES} }}
 }}"""
 
-SUBJECT_CLAIM_TRIPLES = CLAIM_TRIPLES.replace("?claim a ?class ; ?p ?o .",
-                                              "?claim pk:subject|pk:proposition ?focus ; a ?class ; ?p ?o .",
-                                              ).replace("SELECT ?claim ?p ?o", "SELECT ?claim ?p ?o ?focus")
+# The claims about some entities: one group that starts from the bound entities, with the class
+# and predicate tested by FILTER (a VALUES list of predicates would be joined first, a scan).
+SUBJECT_CLAIM_TRIPLES = f"""
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?claim ?p ?o WHERE {{
+  # bind ?focus
+  ?claim pk:subject|pk:proposition ?focus .
+  ?claim a ?class .
+  FILTER (?class IN (pk:ScoreClaim, pk:FactClaim, pk:PriceClaim, pk:StanceClaim))
+  ?claim ?p ?o .
+  FILTER (?p IN (rdf:type, {", ".join(f"pk:{name}" for name in CLAIM_PREDICATES)}))
+}}"""
 
 RELATIONS_QUERY = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
@@ -159,9 +170,10 @@ def read_claims(store: ox.Store, focus: Iterable[str] | None = None) -> list[Com
 
     if focus is None:
         return _claims_from_triples(triples(CLAIM_TRIPLES))
-    rows = [t for entity in sorted(set(focus))
-            for t in triples(SUBJECT_CLAIM_TRIPLES, {"focus": URIRef(entity)})]
-    return _claims_from_triples(rows)
+    entities = [ox.NamedNode(entity) for entity in sorted(set(focus))]
+    if not entities:
+        return []
+    return _claims_from_triples(triples(bind(SUBJECT_CLAIM_TRIPLES, {"focus": entities})))
 
 
 def read_claims_by_iri(store: ox.Store, iris: Iterable[str]) -> list[ComparableClaim]:
