@@ -367,7 +367,7 @@ def serve_command(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = web_settings.DEFAULT_PORT,
     allow_service: Annotated[bool, typer.Option(help="Allow SERVICE (federated) calls.")] = False,
     cors_origin: Annotated[list[str] | None, typer.Option(
-        help="An origin allowed to read answers from a browser (repeatable) [default: any, '*']; "
+        help="An origin allowed to read answers from a browser (repeatable; default: any, '*'); "
              "'none' sends no CORS headers. Never with credentials.")] = None,
     timeout: Annotated[float, typer.Option(
         help="Stop a query (its worker is killed) after SECONDS.")] = web_settings.DEFAULT_QUERY_TIMEOUT,

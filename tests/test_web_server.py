@@ -355,3 +355,28 @@ def test_serve_refuses_bad_settings_in_one_line(fixture_store, option, value):
     result = CliRunner().invoke(app, ["serve", "--store", str(fixture_store), option, value])
     assert result.exit_code == 2
     assert option in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_identical_requests_in_flight_share_one_computation_and_then_the_cache(fixture_store):
+    import asyncio
+
+    from kg.web.runner import QueryRunner
+
+    async def scenario():
+        runner = QueryRunner(fixture_store, ServeSettings(workers=1, query_timeout=30))
+        await runner.start()
+        try:
+            started = time.monotonic()
+            replies = await asyncio.gather(*(runner.run(("sleep", 1.0)) for _ in range(4)))
+            shared = time.monotonic() - started
+            started = time.monotonic()
+            assert await runner.run(("sleep", 1.0)) == b"slept"  # from the cache
+            cached = time.monotonic() - started
+        finally:
+            await runner.close()
+        return replies, shared, cached
+
+    replies, shared, cached = asyncio.run(scenario())
+    assert replies == [b"slept"] * 4
+    assert shared < 3.0  # one worker: four separate computations would take 4 s
+    assert cached < 0.5
