@@ -12,7 +12,7 @@ CORE = ("developer", "releaseDate", "weightsAvailable", "licence")
 
 def _missing(row: dict) -> set[str]:
     gaps = {fact for fact in CORE if not row[fact]}
-    if not set(row["firstPartyBenchmarks"].split()) & set(SPEC["headline_benchmarks"]):
+    if not set((row["firstPartyBenchmarks"] or "").split()) & set(SPEC["headline_benchmarks"]):
         gaps.add("headlineScores")
     return gaps
 
