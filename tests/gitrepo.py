@@ -14,13 +14,20 @@ def commit(repo: Path, date: str, message: str = "version") -> None:
         subprocess.run(["git", "-C", str(repo), *args], check=True, env=env)
 
 
+def init(repo: Path) -> Path:
+    """An empty git repository at ``repo`` (created if missing)."""
+    repo.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    return repo
+
+
 def fixture_repo(tmp_path: Path, fixture: Path, date: str, edit: Callable[[Path], None] | None = None) -> Path:
     """A git repository whose first commit (dated ``date``) holds a copy of the fixture folder."""
     repo = tmp_path / "repo"
     shutil.copytree(fixture, repo, symlinks=True)
     if edit:
         edit(repo)
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    init(repo)
     commit(repo, date)
     return repo
 

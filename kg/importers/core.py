@@ -32,8 +32,10 @@ def git(checkout: Path, *args: str) -> str:
     """Run a read-only git command in a dataset's git directory; a failure is a one-line ``DataError``."""
     done = subprocess.run(["git", "-C", str(checkout), *args], capture_output=True, text=True)
     if done.returncode != 0:
-        reason = f"git {args[0]} {' '.join(a for a in args[1:] if not a.startswith('-'))} failed: " + (
-            done.stderr.strip().splitlines() or ["no output"])[0]
+        reason = (
+            f"git {args[0]} {' '.join(a for a in args[1:] if not a.startswith('-'))} failed: "
+            + (done.stderr.strip().splitlines() or ["no output"])[0]
+        )
         raise DataError([Problem(display_path(checkout), "directory", reason)])
     return done.stdout
 
@@ -56,8 +58,15 @@ class Snapshot:
         args = ["log", "-1", "--format=%H %cs", rev, "--"] + ([path] if path else [])
         found = git(checkout, *args).split()
         if not found:
-            raise DataError([Problem(display_path(checkout), "directory",
-                                     f"has no commit at or before {rev} that changes {path}")])
+            raise DataError(
+                [
+                    Problem(
+                        display_path(checkout),
+                        "directory",
+                        f"has no commit at or before {rev} that changes {path}",
+                    )
+                ]
+            )
         return cls(checkout, found[0], found[1])
 
     def show(self, rel: str) -> str:
@@ -140,13 +149,17 @@ class Resolver:
         resolver = cls(set(), {})
         for loaded in tree.references:
             for entity in getattr(loaded.record, section):
-                resolver.add(entity.id, [entity.name, *getattr(entity, "aliases", [])],
-                             [(i.scheme, i.value) for i in getattr(entity, "identifiers", [])],
-                             getattr(entity, "lab", None))
+                resolver.add(
+                    entity.id,
+                    [entity.name, *getattr(entity, "aliases", [])],
+                    [(i.scheme, i.value) for i in getattr(entity, "identifiers", [])],
+                    getattr(entity, "lab", None),
+                )
         return resolver
 
-    def add(self, ident: str, names: Iterable[str], identifiers: Identifiers = (),
-            lab: str | None = None) -> None:
+    def add(
+        self, ident: str, names: Iterable[str], identifiers: Identifiers = (), lab: str | None = None
+    ) -> None:
         """Make one entity findable by its id, names and identifiers."""
         self.by_id.add(ident)
         for name in [ident, *names]:
@@ -193,8 +206,12 @@ class ImportedEntities:
         self.models = Resolver.of(tree, "models")
         self.labs = Resolver.of(tree, "labs")
         self.benchmarks = Resolver.of(tree, "benchmarks")
-        self.taken = {e.id for loaded in tree.references for section in ReferenceFile.model_fields
-                      for e in getattr(loaded.record, section)}
+        self.taken = {
+            e.id
+            for loaded in tree.references
+            for section in ReferenceFile.model_fields
+            for e in getattr(loaded.record, section)
+        }
         own = load_reference_file(self.path) if self.path.exists() else None
         self.record = own.record if own else ReferenceFile()
         self.added: Counter[str] = Counter()
@@ -207,8 +224,9 @@ class ImportedEntities:
         self.taken.add(ident)
         return ident
 
-    def lab(self, name: str, identifiers: Identifiers = (), where: str = "",
-            report: ImportReport | None = None) -> str | None:
+    def lab(
+        self, name: str, identifiers: Identifiers = (), where: str = "", report: ImportReport | None = None
+    ) -> str | None:
         """The lab a dataset names: found by identifier or name, else created; None when ambiguous."""
         identifiers = list(identifiers)
         found = self.labs.resolve(name, identifiers)
@@ -217,16 +235,34 @@ class ImportedEntities:
                 report.note_unresolved(found, where)
             return found.resolved
         ident = self._new_id(name)
-        self.record.labs.append(self._validated("labs", {
-            "id": ident, "name": name, "imported": self.dataset,
-            "identifiers": [{"scheme": s, "value": v} for s, v in identifiers]}, where))
+        self.record.labs.append(
+            self._validated(
+                "labs",
+                {
+                    "id": ident,
+                    "name": name,
+                    "imported": self.dataset,
+                    "identifiers": [{"scheme": s, "value": v} for s, v in identifiers],
+                },
+                where,
+            )
+        )
         self.labs.add(ident, [name], identifiers)
         self.added["labs"] += 1
         return ident
 
-    def model(self, mention: str, report: ImportReport, where: str, *, identifiers: Identifiers = (),
-              lab: str | None = None, lab_identifiers: Identifiers = (), preferred_id: str | None = None,
-              name_lab_only: bool = False) -> str | None:
+    def model(
+        self,
+        mention: str,
+        report: ImportReport,
+        where: str,
+        *,
+        identifiers: Identifiers = (),
+        lab: str | None = None,
+        lab_identifiers: Identifiers = (),
+        preferred_id: str | None = None,
+        name_lab_only: bool = False,
+    ) -> str | None:
         """The model a row names: by identifier, then name; created with its lab when unknown.
 
         ``lab`` is the lab's name as the dataset gives it; without it an unknown model is reported,
@@ -242,15 +278,26 @@ class ImportedEntities:
             report.note_unresolved(found, where)
             return None
         ident = self._new_id(preferred_id or mention)
-        self.record.models.append(self._validated("models", {
-            "id": ident, "name": mention, "lab": lab_id, "imported": self.dataset,
-            "identifiers": [{"scheme": s, "value": v} for s, v in identifiers]}, where))
+        self.record.models.append(
+            self._validated(
+                "models",
+                {
+                    "id": ident,
+                    "name": mention,
+                    "lab": lab_id,
+                    "imported": self.dataset,
+                    "identifiers": [{"scheme": s, "value": v} for s, v in identifiers],
+                },
+                where,
+            )
+        )
         self.models.add(ident, [mention], identifiers, lab_id)
         self.added["models"] += 1
         return ident
 
-    def benchmark(self, name: str, create: dict[str, Any] | None, where: str,
-                  report: ImportReport) -> str | None:
+    def benchmark(
+        self, name: str, create: dict[str, Any] | None, where: str, report: ImportReport
+    ) -> str | None:
         """The benchmark a dataset names; created from ``create`` (id, category, unit, url...) when unknown.
 
         Without ``create`` an unknown or ambiguous benchmark is reported and None returned.
@@ -259,8 +306,9 @@ class ImportedEntities:
         if not found.ids and create:
             found = Resolution(name, self.benchmarks.resolve(create["id"]).ids)
         if not found.resolved and create and not found.ids:
-            entity = self._validated("benchmarks", {"name": name, **create, "id": self._new_id(create["id"])},
-                                     where)
+            entity = self._validated(
+                "benchmarks", {"name": name, **create, "id": self._new_id(create["id"])}, where
+            )
             self.record.benchmarks.append(entity)
             self.benchmarks.add(entity.id, [name, *entity.aliases])
             self.added["benchmarks"] += 1
@@ -274,8 +322,9 @@ class ImportedEntities:
             return ReferenceFile.model_validate({section: [entity]}).__getattribute__(section)[0]
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise DataError([Problem(where, f"{section[:-1]} {entity['name']!r}",
-                                     f"cannot be created: {first['msg']}")]) from exc
+            raise DataError(
+                [Problem(where, f"{section[:-1]} {entity['name']!r}", f"cannot be created: {first['msg']}")]
+            ) from exc
 
 
 # --------------------------------------------------------------------------- writing
@@ -292,8 +341,9 @@ def percent_value(text: str, path: str, row: int) -> float:
     raise DataError([Problem(path, f"row {row}", f"score {cell!r} is not a percentage like '63.3%'")])
 
 
-def write_import(out_dir: Path, document: dict[str, Any], entities: ImportedEntities | None,
-                 report: ImportReport) -> None:
+def write_import(
+    out_dir: Path, document: dict[str, Any], entities: ImportedEntities | None, report: ImportReport
+) -> None:
     """Write one dataset version's source file (and the dataset's new entities), all or nothing.
 
     The same source content again is a no-op; other content under the same source id is refused,
@@ -304,9 +354,18 @@ def write_import(out_dir: Path, document: dict[str, Any], entities: ImportedEnti
     record = parse_records(path, document, SourceFile)
     text = canonical_text(record)
     if path.exists() and path.read_text(encoding="utf-8") != text:
-        raise DataError([Problem(display_path(path), "file", (
-            "already holds a different import of this dataset version; imports never rewrite "
-            "history (delete the file yourself to regenerate it)"))])
+        raise DataError(
+            [
+                Problem(
+                    display_path(path),
+                    "file",
+                    (
+                        "already holds a different import of this dataset version; imports never rewrite "
+                        "history (delete the file yourself to regenerate it)"
+                    ),
+                )
+            ]
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     if entities is not None and entities.added:
         entities.path.write_text(canonical_text(entities.record), encoding="utf-8")

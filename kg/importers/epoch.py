@@ -43,8 +43,9 @@ HEADLINE = {
     "anli": Headline("Score", create=("anli", "ANLI", "text-reasoning")),
     "arc_agi": Headline("Score"),
     "arc_ai2": Headline("Challenge score", create=("arc-challenge", "ARC-Challenge", "text-reasoning")),
-    "balrog": Headline("Average progress", stderr="Average Standard error",
-                       create=("balrog", "BALROG", "agentic")),
+    "balrog": Headline(
+        "Average progress", stderr="Average Standard error", create=("balrog", "BALROG", "agentic")
+    ),
     "bbh": Headline("Average"),
     "boolq": Headline("Score"),
     "cadeval": Headline("Overall pass (%)", create=("cadeval", "CadEval", "code")),
@@ -82,8 +83,10 @@ CONFIDENCE = {"high", "medium", "low"}
 def _rows(snapshot: Snapshot, rel: str) -> list[tuple[int, dict[str, str]]]:
     """The rows of a CSV file with their line-based row numbers (the header is row 1)."""
     reader = csv.DictReader(io.StringIO(snapshot.show(rel)))
-    return [(number, {k.strip(): (v or "").strip() for k, v in row.items() if k})
-            for number, row in enumerate(reader, start=2)]
+    return [
+        (number, {k.strip(): (v or "").strip() for k, v in row.items() if k})
+        for number, row in enumerate(reader, start=2)
+    ]
 
 
 def _percent(cell: str, sign: bool, rel: str, row: int) -> float:
@@ -117,8 +120,9 @@ def _hf_repo(link: str) -> str | None:
 class _Models:
     """Resolve Epoch model-version ids (with their reasoning-effort suffix) to model ids."""
 
-    def __init__(self, entities: ImportedEntities, versions: dict[str, dict[str, str]],
-                 report: ImportReport) -> None:
+    def __init__(
+        self, entities: ImportedEntities, versions: dict[str, dict[str, str]], report: ImportReport
+    ) -> None:
         self.entities, self.versions, self.report = entities, versions, report
 
     def find(self, version: str, name: str, where: str) -> tuple[str | None, dict[str, Any], str]:
@@ -138,13 +142,15 @@ class _Models:
             identifiers.append(("huggingface", repo))
         developer = meta.get("Hugging Face developer id") or None
         lab_ids = [("huggingface", developer)] if developer else []
-        model = self.entities.model(base or name, self.report, where, identifiers=identifiers,
-                                    lab=developer, lab_identifiers=lab_ids)
+        model = self.entities.model(
+            base or name, self.report, where, identifiers=identifiers, lab=developer, lab_identifiers=lab_ids
+        )
         return model, setting, mention
 
 
-def _score_claims(snapshot: Snapshot, rel: str, benchmark: str, spec: Headline, models: _Models,
-                  report: ImportReport) -> list[dict[str, Any]]:
+def _score_claims(
+    snapshot: Snapshot, rel: str, benchmark: str, spec: Headline, models: _Models, report: ImportReport
+) -> list[dict[str, Any]]:
     stem = Path(rel).stem.removeprefix(Path(PREFIX).name)
     claims = []
     for number, row in _rows(snapshot, rel):
@@ -164,10 +170,17 @@ def _score_claims(snapshot: Snapshot, rel: str, benchmark: str, spec: Headline, 
         setting |= {"split": spec.split} if spec.split else {}
         setting |= {"harness": row["Agent"][:200]} if row.get("Agent") else {}
         claim: dict[str, Any] = {
-            "id": f"{stem}-row-{number}", "kind": "score", "subject": model, "mention": mention,
-            "benchmark": benchmark, "benchmark_mention": f"{stem}: {spec.column}", "value": value,
-            "run_by": "unknown", "setting": setting,
-            "locator": locator(rel, number, snapshot.commit, _key(row)), "origin": _origin(row),
+            "id": f"{stem}-row-{number}",
+            "kind": "score",
+            "subject": model,
+            "mention": mention,
+            "benchmark": benchmark,
+            "benchmark_mention": f"{stem}: {spec.column}",
+            "value": value,
+            "run_by": "unknown",
+            "setting": setting,
+            "locator": locator(rel, number, snapshot.commit, _key(row)),
+            "origin": _origin(row),
         }
         if spec.stderr and row.get(spec.stderr):
             claim["uncertainty"] = {"stderr": _percent(row[spec.stderr], spec.sign, rel, number)}
@@ -175,8 +188,9 @@ def _score_claims(snapshot: Snapshot, rel: str, benchmark: str, spec: Headline, 
     return claims
 
 
-def _version_claims(snapshot: Snapshot, rows: list[tuple[int, dict[str, str]]], models: _Models,
-                    report: ImportReport) -> list[dict[str, Any]]:
+def _version_claims(
+    snapshot: Snapshot, rows: list[tuple[int, dict[str, str]]], models: _Models, report: ImportReport
+) -> list[dict[str, Any]]:
     """Release-date and developer facts of model_versions.csv."""
     claims = []
     for number, row in rows:
@@ -189,19 +203,31 @@ def _version_claims(snapshot: Snapshot, rows: list[tuple[int, dict[str, str]]], 
         model, _, mention = models.find(version, row.get("Model", ""), where)
         if model is None:
             continue
-        base = {"subject": model, "mention": mention, "kind": "fact",
-                "locator": locator(VERSIONS, number, snapshot.commit, version)}
+        base = {
+            "subject": model,
+            "mention": mention,
+            "kind": "fact",
+            "locator": locator(VERSIONS, number, snapshot.commit, version),
+        }
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            claims.append({**base, "id": f"release-date-row-{number}", "property": "release-date",
-                           "value": date})
+            claims.append(
+                {**base, "id": f"release-date-row-{number}", "property": "release-date", "value": date}
+            )
         elif date:
             raise DataError([Problem(VERSIONS, f"row {number}", f"release date {date!r} is not YYYY-MM-DD")])
         lab = None
         if developer:
             lab = models.entities.lab(developer, [("huggingface", developer)], where, report)
         if lab:
-            claims.append({**base, "id": f"developer-row-{number}", "property": "developer", "value": lab,
-                           "qualifier": f"Hugging Face developer id {developer}"})
+            claims.append(
+                {
+                    **base,
+                    "id": f"developer-row-{number}",
+                    "property": "developer",
+                    "value": lab,
+                    "qualifier": f"Hugging Face developer id {developer}",
+                }
+            )
     return claims
 
 
@@ -212,17 +238,32 @@ def _distilled_claims(snapshot: Snapshot, models: _Models, report: ImportReport)
         report.rows += 1
         flag, confidence = row.get("distilled", "").upper(), row.get("confidence", "").lower()
         if flag not in ("TRUE", "FALSE") or confidence not in CONFIDENCE:
-            raise DataError([Problem(DISTILLED, f"row {number}",
-                                     "needs distilled TRUE/FALSE and confidence high/medium/low")])
+            raise DataError(
+                [
+                    Problem(
+                        DISTILLED,
+                        f"row {number}",
+                        "needs distilled TRUE/FALSE and confidence high/medium/low",
+                    )
+                ]
+            )
         where = f"{DISTILLED} row {number}"
         model, _, mention = models.find(row.get("model", ""), "", where)
         if model is None:
             continue
-        claims.append({"id": f"distilled-row-{number}", "kind": "fact", "subject": model, "mention": mention,
-                       "property": "distilled", "value": flag == "TRUE",
-                       "qualifier": f"Epoch AI's confidence: {confidence}",
-                       "approximate": confidence != "high",
-                       "locator": locator(DISTILLED, number, snapshot.commit, row.get("model"))})
+        claims.append(
+            {
+                "id": f"distilled-row-{number}",
+                "kind": "fact",
+                "subject": model,
+                "mention": mention,
+                "property": "distilled",
+                "value": flag == "TRUE",
+                "qualifier": f"Epoch AI's confidence: {confidence}",
+                "approximate": confidence != "high",
+                "locator": locator(DISTILLED, number, snapshot.commit, row.get("model")),
+            }
+        )
     return claims
 
 
@@ -255,11 +296,19 @@ def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> Imp
     source_id = f"{SOURCE_PREFIX}-{snapshot.commit[:12]}"
     document = {
         "source": {
-            "id": source_id, "title": "Epoch AI benchmark-stitching: benchmark and model-version data",
-            "publisher": "Epoch AI", "url": f"https://github.com/{REPOSITORY}", "date": snapshot.date,
-            "kind": "dataset", "repository": REPOSITORY, "path": "data/", "commit": snapshot.commit,
-            "licence": "MIT", "licence_url": f"https://github.com/{REPOSITORY}/blob/{snapshot.commit}/LICENSE",
-            "attribution": "Copyright (c) 2025 Epoch AI", "note": "Generated by `kg import epoch`.",
+            "id": source_id,
+            "title": "Epoch AI benchmark-stitching: benchmark and model-version data",
+            "publisher": "Epoch AI",
+            "url": f"https://github.com/{REPOSITORY}",
+            "date": snapshot.date,
+            "kind": "dataset",
+            "repository": REPOSITORY,
+            "path": "data/",
+            "commit": snapshot.commit,
+            "licence": "MIT",
+            "licence_url": f"https://github.com/{REPOSITORY}/blob/{snapshot.commit}/LICENSE",
+            "attribution": "Copyright (c) 2025 Epoch AI",
+            "note": "Generated by `kg import epoch`.",
         },
         "claims": claims,
     }

@@ -126,6 +126,7 @@ class Month:
     def model(self, tag: str, lab: str | None, where: str) -> tuple[str | None, dict[str, Any]]:
         """The model a 'Model:' tag names; a dated id ('...-20250514') also resolves by its base name.
 
+        A dated id is the evaluated snapshot (``setting.snapshot``), whichever way it resolves.
         A Hugging Face link resolves by its repository id, then its name; a provider prefix
         ('openai/gpt-5-2025-08-07') is dropped for the name look-up.
         """
@@ -135,16 +136,16 @@ class Month:
         name = tag.rsplit("/", 1)[-1]
         found = self.entities.models.resolve(name, identifiers)
         dated = DATED.match(name)
+        setting = {"snapshot": name} if dated else {}
         if found.resolved is None and not found.ids and dated:
             base = self.entities.models.resolve(dated["base"])
-            if base.resolved:
-                return base.resolved, {"snapshot": tag}
+            found = base if base.ids else found
         if found.resolved:
-            return found.resolved, {}
+            return found.resolved, setting
         if found.ids or lab is None:
             self.report.note_unresolved(found, where)
             return None, {}
-        return self.entities.model(name, self.report, where, identifiers=identifiers, lab=lab), {}
+        return self.entities.model(name, self.report, where, identifiers=identifiers, lab=lab), setting
 
     def add(self, board: str, number: int, entry: dict[str, Any]) -> None:
         """The score claim of one entry (and its model's weights fact), or a skip note."""
@@ -164,7 +165,10 @@ class Month:
         if subject is None or benchmark is None:
             return
         builder = self.entities.labs.resolve(org).resolved if org else None
-        first_party = builder is not None and builder == self.entities.models.lab_of.get(subject)
+        # The submitter ran it: on bash-only the SWE-bench team, elsewhere the system's builder.
+        first_party = (
+            board != BASH_ONLY and builder is not None and builder == self.entities.models.lab_of.get(subject)
+        )
         if board == BASH_ONLY:
             version = entry.get("mini-swe-agent_version")
             setting["harness"] = f"mini-SWE-agent {version}" if version else "mini-SWE-agent"
