@@ -83,7 +83,9 @@ def test_open_model_and_open_system_flags_stay_apart(imported):
 
 def test_multi_model_entry_is_skipped_as_a_system_score(imported):
     _, _, report, document = imported
-    assert f"{FILE} Verified entry 1: 2 models named, a system score not a model's" in report.skipped
+    commit_id = document["source"]["commit"]
+    assert report.skipped == [f"{FILE} at {commit_id[:12]} (2025-12-10): 1 entries name no model or several, "
+                              "first Verified entry 1"]
     assert not any(c["id"] == "verified-1" for c in document["claims"])
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from kg.errors import DataError, Problem
 from kg.importers.core import ImportedEntities, ImportReport, Resolver, Snapshot, locator
-from kg.importers.versions import already_imported, monthly, source_id, write_all
+from kg.importers.versions import already_imported, monthly, source_id, unique_id, write_all
 from kg.loading import DataTree
 
 DATASET = "modelsdev"
@@ -150,6 +150,7 @@ class Records:
         self, snapshot: Snapshot, entities: ImportedEntities, licences: Resolver, report: ImportReport
     ) -> None:
         self.snapshot, self.entities, self.licences, self.report = snapshot, entities, licences, report
+        self.taken: set[str] = set()
 
     def model(self, lab: str, stem: str, record: dict[str, Any], where: str) -> str | None:
         """The model a record describes, by its models.dev id first; created with its lab when unknown."""
@@ -170,7 +171,9 @@ class Records:
         mention = str(record.get("name") or match["model"])
         at = locator(rel, "record", self.snapshot.commit, f"{match['lab']}/{match['model']}")
         base = {"kind": "fact", "subject": subject, "mention": mention, "locator": at}
-        slug = re.sub(r"[^a-z0-9]+", "-", f"{match['lab']}-{match['model']}".casefold())
+        slug = unique_id(
+            re.sub(r"[^a-z0-9]+", "-", f"{match['lab']}-{match['model']}".casefold()), self.taken
+        )
         claims = []
         if isinstance(record.get("open_weights"), bool):
             claims.append(
@@ -336,6 +339,7 @@ class Listings:
     ) -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
         """Price claims of listings whose prices differ from ``before``, and this month's prices."""
         now: dict[str, dict[str, float]] = {}
+        taken: set[str] = set()
         claims: list[dict[str, Any]] = []
         for path, (blob, record) in sorted(listings.items()):
             match = LISTING.match(path)
@@ -350,7 +354,10 @@ class Listings:
             if subject is None:
                 continue
             provider = self.providers.get(match["provider"], match["provider"])
-            slug = re.sub(r"[^a-z0-9]+", "-", f"{match['provider']}-{match['model']}".casefold()).strip("-")
+            slug = unique_id(
+                re.sub(r"[^a-z0-9]+", "-", f"{match['provider']}-{match['model']}".casefold()).strip("-"),
+                taken,
+            )
             for measure, value in found.items():
                 claims.append(
                     {

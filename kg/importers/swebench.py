@@ -122,6 +122,8 @@ class Month:
         self.snapshot, self.entities, self.report = snapshot, entities, report
         self.claims: list[dict[str, Any]] = []
         self.weights_seen: set[str] = set()
+        self.systems: list[str] = []
+        """Entries naming no model or several: scores of an agent system, not of one model."""
 
     def model(self, tag: str, lab: str | None, where: str) -> tuple[str | None, dict[str, Any]]:
         """The model a 'Model:' tag names; a dated id ('...-20250514') also resolves by its base name.
@@ -156,7 +158,7 @@ class Month:
             self.report.skipped.append(f"{where}: board {board!r} is not known")
             return
         if len(models) != 1:
-            self.report.skipped.append(f"{where}: {len(models)} models named, a system score not a model's")
+            self.systems.append(f"{board} entry {number}")
             return
         org = orgs[0] if orgs else None
         # On bash-only the Org tag is the model's lab; elsewhere it is the system's builder.
@@ -263,6 +265,11 @@ def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> Imp
         month = Month(snapshot, entities, report)
         for board, number, entry in parse_leaderboards(snapshot.show(FILE)):
             month.add(board, number, entry)
+        if month.systems:
+            report.skipped.append(
+                f"{FILE} at {snapshot.commit[:12]} ({snapshot.date}): {len(month.systems)} "
+                f"entries name no model or several, first {month.systems[0]}"
+            )
         documents.append(month.document(ident))
     write_all(out_dir, documents, entities, report)
     return report

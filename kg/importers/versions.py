@@ -43,3 +43,12 @@ def write_all(
     """Write the versions' documents once all were built, so a bad row leaves nothing half-imported."""
     for document in documents:
         write_import(out_dir, document, entities, report)
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """``base`` as a claim id, or ``base-2``, ``base-3``... when two keys slug alike ('K2.5', 'k2-5')."""
+    ident, number = base, 2
+    while ident in taken:
+        ident, number = f"{base}-{number}", number + 1
+    taken.add(ident)
+    return ident
