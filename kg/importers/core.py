@@ -253,7 +253,7 @@ class ImportedEntities:
         if found.resolved:
             return found.resolved
         if found.ids or lab_id is None:
-            report.note_unresolved(found, where)
+            report.note_unresolved(Resolution(mention, found.ids), where)
             return None
         ident = self._new_id(preferred_id or mention)
         self.record.models.append(self._validated("models", {

@@ -76,6 +76,9 @@ reported as skipped."""
 
 EFFORT = re.compile(r"^(?P<base>.+)_(?P<effort>minimal|low|medium|high|xhigh)$")
 BUDGET = re.compile(r"^(?P<base>.+)_(?P<budget>\d+K)$")
+DATED = re.compile(r"^(?P<base>.+?)-20\d{2}-?\d{2}-?\d{2}$")
+"""A lab's dated snapshot id (gpt-4o-2024-11-20, claude-3-5-sonnet-20241022): the undated model's
+version, recorded as the setting's snapshot; the undated name is tried when the dated one is unknown."""
 CONFIDENCE = {"high", "medium", "low"}
 
 
@@ -138,8 +141,12 @@ class _Models:
             identifiers.append(("huggingface", repo))
         developer = meta.get("Hugging Face developer id") or None
         lab_ids = [("huggingface", developer)] if developer else []
+        dated = DATED.match(base)
+        if dated:
+            setting["snapshot"] = base
         model = self.entities.model(base or name, self.report, where, identifiers=identifiers,
-                                    lab=developer, lab_identifiers=lab_ids)
+                                    lab=developer, lab_identifiers=lab_ids,
+                                    also=[dated["base"]] if dated else [])
         return model, setting, mention
 
 
