@@ -92,3 +92,19 @@ def test_resolution_by_identifier_wins_and_names_never_guess():
     report = ImportReport()
     report.note_unresolved(models.resolve("Model A"), "f.csv row 3")
     assert report.unresolved_rows() == [("model 'Model A' (ambiguous: model-a, model-b)", 1, "f.csv row 3")]
+
+
+def test_settled_resolution_does_not_depend_on_row_order(tmp_path):
+    from kg.importers.core import ImportedEntities, settled
+
+    tree = DataTree([LoadedReference(Path("ref.yaml"), REFERENCE)], [])
+    entities = ImportedEntities(tree, tmp_path, "test")
+
+    def build(report: ImportReport) -> list[dict]:
+        first = entities.model("Zeta-1", report, "row 2")  # no lab: found, or reported
+        second = entities.model("Zeta-1", report, "row 3", lab="Zeta Lab")  # creates it
+        return [{"row 2": first, "row 3": second}]
+
+    claims, report = settled(entities, build)
+    assert claims == [{"row 2": "zeta-1", "row 3": "zeta-1"}]
+    assert report.unresolved == {} and entities.added == {"labs": 1, "models": 1}

@@ -8,7 +8,7 @@ with ``locator`` for provenance, and ends with ``write_import``. See docs/import
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -313,6 +313,22 @@ class ImportedEntities:
             first = exc.errors()[0]
             raise DataError([Problem(where, f"{section[:-1]} {entity['name']!r}",
                                      f"cannot be created: {first['msg']}")]) from exc
+
+
+def settled(entities: ImportedEntities, build: Callable[[ImportReport], list[dict[str, Any]]]
+            ) -> tuple[list[dict[str, Any]], ImportReport]:
+    """The claims ``build`` makes once a pass creates no new entity, with that pass's report.
+
+    A row naming a model that a later row creates would otherwise resolve differently on the
+    first import and on a re-import (which starts with every created entity): building until
+    nothing new is created makes the result independent of row order, so a re-import is a no-op.
+    """
+    while True:
+        before = sum(entities.added.values())
+        report = ImportReport()
+        claims = build(report)
+        if sum(entities.added.values()) == before:
+            return claims, report
 
 
 # --------------------------------------------------------------------------- writing

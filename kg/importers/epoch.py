@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import DataError, Problem
-from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, write_import
+from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, settled, write_import
 from kg.loading import DataTree
 
 DATASET = "epoch"
@@ -236,29 +236,34 @@ def _distilled_claims(snapshot: Snapshot, models: _Models, report: ImportReport)
 def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> ImportReport:
     """Import one commit (``rev``) of a git directory or checkout of the repository into one source."""
     snapshot = Snapshot.open(checkout, rev)
-    report = ImportReport()
     entities = ImportedEntities(tree, out_dir, DATASET)
     names = snapshot.names("data/")
     version_rows = _rows(snapshot, VERSIONS) if VERSIONS in names else []
-    models = _Models(entities, {row.get("id", ""): row for _, row in version_rows}, report)
-    claims: list[dict[str, Any]] = []
-    for rel in (n for n in names if n.startswith(PREFIX) and n.endswith(".csv")):
-        stem = Path(rel).stem.removeprefix(Path(PREFIX).name)
-        spec = HEADLINE.get(stem)
-        if spec is None:
-            report.skipped.append(f"{rel}: no headline percent column")
-            continue
-        create = None
-        if spec.create:
-            ident, _, category = spec.create
-            create = {"id": ident, "category": category, "unit": "percent", "higher_is_better": True}
-        name = spec.create[1] if spec.create else stem
-        benchmark = entities.benchmark(name, create, rel, report)
-        if benchmark is not None:
-            claims += _score_claims(snapshot, rel, benchmark, spec, models, report)
-    claims += _version_claims(snapshot, version_rows, models, report)
-    if DISTILLED in names:
-        claims += _distilled_claims(snapshot, models, report)
+    versions = {row.get("id", ""): row for _, row in version_rows}
+
+    def build(report: ImportReport) -> list[dict[str, Any]]:
+        models = _Models(entities, versions, report)
+        claims: list[dict[str, Any]] = []
+        for rel in (n for n in names if n.startswith(PREFIX) and n.endswith(".csv")):
+            stem = Path(rel).stem.removeprefix(Path(PREFIX).name)
+            spec = HEADLINE.get(stem)
+            if spec is None:
+                report.skipped.append(f"{rel}: no headline percent column")
+                continue
+            create = None
+            if spec.create:
+                ident, _, category = spec.create
+                create = {"id": ident, "category": category, "unit": "percent", "higher_is_better": True}
+            name = spec.create[1] if spec.create else stem
+            benchmark = entities.benchmark(name, create, rel, report)
+            if benchmark is not None:
+                claims += _score_claims(snapshot, rel, benchmark, spec, models, report)
+        claims += _version_claims(snapshot, version_rows, models, report)
+        if DISTILLED in names:
+            claims += _distilled_claims(snapshot, models, report)
+        return claims
+
+    claims, report = settled(entities, build)
     source_id = f"{SOURCE_PREFIX}-{snapshot.commit[:12]}"
     document = {
         "source": {

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import DataError, Problem
-from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, write_import
+from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, settled, write_import
 from kg.loading import DataTree
 
 DATASET = "openllm"
@@ -173,21 +173,27 @@ class _Rows:
 def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> ImportReport:
     """Import the version of csv/huggingface_v2.csv current at ``rev`` into one source file."""
     snapshot = Snapshot.open(checkout, rev, FILE)
-    report = ImportReport()
     entities = ImportedEntities(tree, out_dir, DATASET)
     reader = csv.DictReader(io.StringIO(snapshot.show(FILE)))
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise DataError([Problem(FILE, "header", f"lacks the column(s) {', '.join(missing)}")])
-    benchmarks = {prefix: ident for prefix, (name, _, create) in BENCHMARKS.items()
-                  if (ident := entities.benchmark(name, create and {"higher_is_better": True, **create}, FILE,
-                                                  report))}
-    evaluator = entities.lab("Hugging Face", [("huggingface", "open-llm-leaderboard")], FILE, report)
-    rows = _Rows(snapshot, entities, report, benchmarks, evaluator)
-    claims: list[dict[str, Any]] = []
-    for number, row in enumerate(reader, start=2):
-        report.rows += 1
-        claims += rows.claims(number, {k: (v or "").strip() for k, v in row.items() if k})
+    table = [(number, {k: (v or "").strip() for k, v in row.items() if k})
+             for number, row in enumerate(reader, start=2)]
+
+    def build(report: ImportReport) -> list[dict[str, Any]]:
+        benchmarks = {prefix: ident for prefix, (name, _, create) in BENCHMARKS.items()
+                      if (ident := entities.benchmark(name, create and {"higher_is_better": True, **create},
+                                                      FILE, report))}
+        evaluator = entities.lab("Hugging Face", [("huggingface", "open-llm-leaderboard")], FILE, report)
+        rows = _Rows(snapshot, entities, report, benchmarks, evaluator)
+        claims: list[dict[str, Any]] = []
+        for number, row in table:
+            report.rows += 1
+            claims += rows.claims(number, row)
+        return claims
+
+    claims, report = settled(entities, build)
     source_id = f"{SOURCE_PREFIX}-{snapshot.date}-{snapshot.commit[:8]}"
     document = {
         "source": {
