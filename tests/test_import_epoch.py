@@ -64,6 +64,15 @@ def test_score_keeps_locator_and_cited_origin(imported):
     assert "note" not in qwen
 
 
+def test_dated_snapshot_resolves_to_the_model_with_agent_and_stderr(imported):
+    _, _, claims = imported
+    row = claims["terminal_bench-row-2"]
+    assert (row["subject"], row["mention"]) == ("claude-sonnet-4.5", "claude-sonnet-4-5-20250929")
+    assert row["setting"] == {"snapshot": "claude-sonnet-4-5-20250929", "harness": "Apex2"}
+    assert (row["value"], row["uncertainty"]) == (64.5, {"stderr": 0.6})
+    assert row["origin"] == {"title": "Terminal-Bench Leaderboard", "url": "https://www.tbench.ai/leaderboard"}
+
+
 def test_source_records_licence_and_attribution(imported):
     _, report, _ = imported
     source = yaml.safe_load(report.written[0].read_text())["source"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import DataError, Problem
-from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, write_import
+from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, settled, write_import
 from kg.loading import DataTree
 
 DATASET = "epoch"
@@ -41,52 +41,51 @@ class Headline:
 HEADLINE = {
     "aider_polyglot": Headline("Percent correct", sign=False),
     "anli": Headline("Score", create=("anli", "ANLI", "text-reasoning")),
-    "arc_agi": Headline("Score"),
-    "arc_ai2": Headline("Challenge score", create=("arc-challenge", "ARC-Challenge", "text-reasoning")),
-    "balrog": Headline(
-        "Average progress", stderr="Average Standard error", create=("balrog", "BALROG", "agentic")
-    ),
+        "arc_ai2": Headline("Challenge score", create=("arc-challenge", "ARC-Challenge", "text-reasoning")),
+    "balrog": Headline("Average progress", stderr="Average Standard error",
+                       create=("balrog", "BALROG", "agentic")),
     "bbh": Headline("Average"),
-    "boolq": Headline("Score"),
+    "boolq": Headline("Score", create=("boolq", "BoolQ", "text-reasoning")),
     "cadeval": Headline("Overall pass (%)", create=("cadeval", "CadEval", "code")),
-    "csqa2": Headline("Score"),
+    "csqa2": Headline("Score", create=("csqa2", "CommonsenseQA 2.0", "text-reasoning")),
     "cybench": Headline("Unguided % Solved", split="unguided", create=("cybench", "Cybench", "agentic")),
     "deepresearch": Headline("Average score", create=("deepresearch-bench", "DeepResearch Bench", "agentic")),
     "gsm8k": Headline("EM"),
     "gso_bench": Headline("Score OPT@1", split="OPT@1", create=("gso-bench", "GSO", "code")),
-    "hellaswag": Headline("Overall accuracy"),
-    "lambada": Headline("Score"),
+    "hellaswag": Headline("Overall accuracy", create=("hellaswag", "HellaSwag", "text-reasoning")),
+    "lambada": Headline("Score", create=("lambada", "LAMBADA", "text-reasoning")),
     "mmlu": Headline("EM"),
-    "openbookqa": Headline("Accuracy"),
+    "openbookqa": Headline("Accuracy", create=("openbookqa", "OpenBookQA", "knowledge")),
     "os_world": Headline("Score", sign=False),
     "osuniverse": Headline("Weighted Score", create=("osuniverse", "OSUniverse", "computer-use")),
-    "piqa": Headline("Score"),
-    "scienceqa": Headline("Score"),
-    "simple_bench": Headline("Score (AVG@5)"),
-    "superglue": Headline("Score"),
+    "piqa": Headline("Score", create=("piqa", "PIQA", "text-reasoning")),
+    "scienceqa": Headline("Score", create=("scienceqa", "ScienceQA", "multimodal")),
+    "simple_bench": Headline("Score (AVG@5)", create=("simplebench", "SimpleBench", "text-reasoning")),
+    "superglue": Headline("Score", create=("superglue", "SuperGLUE", "text-reasoning")),
     "terminal_bench": Headline("Accuracy mean", stderr="Accuracy SE"),
     "the_agent_company": Headline("% Resolved", create=("theagentcompany", "TheAgentCompany", "agentic")),
-    "triviaqa": Headline("EM"),
+    "triviaqa": Headline("EM", create=("triviaqa", "TriviaQA", "knowledge")),
     "videomme": Headline("Overall (no subtitles)", split="without subtitles"),
     "vpct": Headline("Correct", create=("vpct", "VPCT", "vision")),
     "weirdml": Headline("Accuracy", create=("weirdml", "WeirdML", "code")),
-    "winogrande": Headline("Accuracy"),
+    "winogrande": Headline("Accuracy", create=("winogrande", "WinoGrande", "text-reasoning")),
 }
-"""Files not listed (no percent column, or an Elo, a time horizon, many unranked columns) are
-reported as skipped."""
+"""Files not listed (no percent column; an Elo, a time horizon or many unranked columns; ARC-AGI,
+whose file does not say which ARC-AGI version) are reported as skipped."""
 
 EFFORT = re.compile(r"^(?P<base>.+)_(?P<effort>minimal|low|medium|high|xhigh)$")
 BUDGET = re.compile(r"^(?P<base>.+)_(?P<budget>\d+K)$")
+DATED = re.compile(r"^(?P<base>.+?)-20\d{2}-?\d{2}-?\d{2}$")
+"""A lab's dated snapshot id (gpt-4o-2024-11-20, claude-3-5-sonnet-20241022): the undated model's
+version, recorded as the setting's snapshot; the undated name is tried when the dated one is unknown."""
 CONFIDENCE = {"high", "medium", "low"}
 
 
 def _rows(snapshot: Snapshot, rel: str) -> list[tuple[int, dict[str, str]]]:
     """The rows of a CSV file with their line-based row numbers (the header is row 1)."""
     reader = csv.DictReader(io.StringIO(snapshot.show(rel)))
-    return [
-        (number, {k.strip(): (v or "").strip() for k, v in row.items() if k})
-        for number, row in enumerate(reader, start=2)
-    ]
+    return [(number, {k.strip(): (v or "").strip() for k, v in row.items() if k})
+            for number, row in enumerate(reader, start=2)]
 
 
 def _percent(cell: str, sign: bool, rel: str, row: int) -> float:
@@ -120,9 +119,8 @@ def _hf_repo(link: str) -> str | None:
 class _Models:
     """Resolve Epoch model-version ids (with their reasoning-effort suffix) to model ids."""
 
-    def __init__(
-        self, entities: ImportedEntities, versions: dict[str, dict[str, str]], report: ImportReport
-    ) -> None:
+    def __init__(self, entities: ImportedEntities, versions: dict[str, dict[str, str]],
+                 report: ImportReport) -> None:
         self.entities, self.versions, self.report = entities, versions, report
 
     def find(self, version: str, name: str, where: str) -> tuple[str | None, dict[str, Any], str]:
@@ -142,15 +140,17 @@ class _Models:
             identifiers.append(("huggingface", repo))
         developer = meta.get("Hugging Face developer id") or None
         lab_ids = [("huggingface", developer)] if developer else []
-        model = self.entities.model(
-            base or name, self.report, where, identifiers=identifiers, lab=developer, lab_identifiers=lab_ids
-        )
+        dated = DATED.match(base)
+        if dated:
+            setting["snapshot"] = base
+        model = self.entities.model(base or name, self.report, where, identifiers=identifiers,
+                                    lab=developer, lab_identifiers=lab_ids,
+                                    also=[dated["base"]] if dated else [])
         return model, setting, mention
 
 
-def _score_claims(
-    snapshot: Snapshot, rel: str, benchmark: str, spec: Headline, models: _Models, report: ImportReport
-) -> list[dict[str, Any]]:
+def _score_claims(snapshot: Snapshot, rel: str, benchmark: str, spec: Headline, models: _Models,
+                  report: ImportReport) -> list[dict[str, Any]]:
     stem = Path(rel).stem.removeprefix(Path(PREFIX).name)
     claims = []
     for number, row in _rows(snapshot, rel):
@@ -170,17 +170,10 @@ def _score_claims(
         setting |= {"split": spec.split} if spec.split else {}
         setting |= {"harness": row["Agent"][:200]} if row.get("Agent") else {}
         claim: dict[str, Any] = {
-            "id": f"{stem}-row-{number}",
-            "kind": "score",
-            "subject": model,
-            "mention": mention,
-            "benchmark": benchmark,
-            "benchmark_mention": f"{stem}: {spec.column}",
-            "value": value,
-            "run_by": "unknown",
-            "setting": setting,
-            "locator": locator(rel, number, snapshot.commit, _key(row)),
-            "origin": _origin(row),
+            "id": f"{stem}-row-{number}", "kind": "score", "subject": model, "mention": mention,
+            "benchmark": benchmark, "benchmark_mention": f"{stem}: {spec.column}", "value": value,
+            "run_by": "unknown", "setting": setting,
+            "locator": locator(rel, number, snapshot.commit, _key(row)), "origin": _origin(row),
         }
         if spec.stderr and row.get(spec.stderr):
             claim["uncertainty"] = {"stderr": _percent(row[spec.stderr], spec.sign, rel, number)}
@@ -188,9 +181,8 @@ def _score_claims(
     return claims
 
 
-def _version_claims(
-    snapshot: Snapshot, rows: list[tuple[int, dict[str, str]]], models: _Models, report: ImportReport
-) -> list[dict[str, Any]]:
+def _version_claims(snapshot: Snapshot, rows: list[tuple[int, dict[str, str]]], models: _Models,
+                    report: ImportReport) -> list[dict[str, Any]]:
     """Release-date and developer facts of model_versions.csv."""
     claims = []
     for number, row in rows:
@@ -203,31 +195,19 @@ def _version_claims(
         model, _, mention = models.find(version, row.get("Model", ""), where)
         if model is None:
             continue
-        base = {
-            "subject": model,
-            "mention": mention,
-            "kind": "fact",
-            "locator": locator(VERSIONS, number, snapshot.commit, version),
-        }
+        base = {"subject": model, "mention": mention, "kind": "fact",
+                "locator": locator(VERSIONS, number, snapshot.commit, version)}
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            claims.append(
-                {**base, "id": f"release-date-row-{number}", "property": "release-date", "value": date}
-            )
+            claims.append({**base, "id": f"release-date-row-{number}", "property": "release-date",
+                           "value": date})
         elif date:
             raise DataError([Problem(VERSIONS, f"row {number}", f"release date {date!r} is not YYYY-MM-DD")])
         lab = None
         if developer:
             lab = models.entities.lab(developer, [("huggingface", developer)], where, report)
         if lab:
-            claims.append(
-                {
-                    **base,
-                    "id": f"developer-row-{number}",
-                    "property": "developer",
-                    "value": lab,
-                    "qualifier": f"Hugging Face developer id {developer}",
-                }
-            )
+            claims.append({**base, "id": f"developer-row-{number}", "property": "developer", "value": lab,
+                           "qualifier": f"Hugging Face developer id {developer}"})
     return claims
 
 
@@ -238,77 +218,59 @@ def _distilled_claims(snapshot: Snapshot, models: _Models, report: ImportReport)
         report.rows += 1
         flag, confidence = row.get("distilled", "").upper(), row.get("confidence", "").lower()
         if flag not in ("TRUE", "FALSE") or confidence not in CONFIDENCE:
-            raise DataError(
-                [
-                    Problem(
-                        DISTILLED,
-                        f"row {number}",
-                        "needs distilled TRUE/FALSE and confidence high/medium/low",
-                    )
-                ]
-            )
+            raise DataError([Problem(DISTILLED, f"row {number}",
+                                     "needs distilled TRUE/FALSE and confidence high/medium/low")])
         where = f"{DISTILLED} row {number}"
         model, _, mention = models.find(row.get("model", ""), "", where)
         if model is None:
             continue
-        claims.append(
-            {
-                "id": f"distilled-row-{number}",
-                "kind": "fact",
-                "subject": model,
-                "mention": mention,
-                "property": "distilled",
-                "value": flag == "TRUE",
-                "qualifier": f"Epoch AI's confidence: {confidence}",
-                "approximate": confidence != "high",
-                "locator": locator(DISTILLED, number, snapshot.commit, row.get("model")),
-            }
-        )
+        claims.append({"id": f"distilled-row-{number}", "kind": "fact", "subject": model, "mention": mention,
+                       "property": "distilled", "value": flag == "TRUE",
+                       "qualifier": f"Epoch AI's confidence: {confidence}",
+                       "approximate": confidence != "high",
+                       "locator": locator(DISTILLED, number, snapshot.commit, row.get("model"))})
     return claims
 
 
 def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> ImportReport:
     """Import one commit (``rev``) of a git directory or checkout of the repository into one source."""
     snapshot = Snapshot.open(checkout, rev)
-    report = ImportReport()
     entities = ImportedEntities(tree, out_dir, DATASET)
     names = snapshot.names("data/")
     version_rows = _rows(snapshot, VERSIONS) if VERSIONS in names else []
-    models = _Models(entities, {row.get("id", ""): row for _, row in version_rows}, report)
-    claims: list[dict[str, Any]] = []
-    for rel in (n for n in names if n.startswith(PREFIX) and n.endswith(".csv")):
-        stem = Path(rel).stem.removeprefix(Path(PREFIX).name)
-        spec = HEADLINE.get(stem)
-        if spec is None:
-            report.skipped.append(f"{rel}: no headline percent column")
-            continue
-        create = None
-        if spec.create:
-            ident, _, category = spec.create
-            create = {"id": ident, "category": category, "unit": "percent", "higher_is_better": True}
-        name = spec.create[1] if spec.create else stem
-        benchmark = entities.benchmark(name, create, rel, report)
-        if benchmark is not None:
-            claims += _score_claims(snapshot, rel, benchmark, spec, models, report)
-    claims += _version_claims(snapshot, version_rows, models, report)
-    if DISTILLED in names:
-        claims += _distilled_claims(snapshot, models, report)
+    versions = {row.get("id", ""): row for _, row in version_rows}
+
+    def build(report: ImportReport) -> list[dict[str, Any]]:
+        models = _Models(entities, versions, report)
+        claims: list[dict[str, Any]] = []
+        for rel in (n for n in names if n.startswith(PREFIX) and n.endswith(".csv")):
+            stem = Path(rel).stem.removeprefix(Path(PREFIX).name)
+            spec = HEADLINE.get(stem)
+            if spec is None:
+                report.skipped.append(f"{rel}: no headline percent column")
+                continue
+            create = None
+            if spec.create:
+                ident, _, category = spec.create
+                create = {"id": ident, "category": category, "unit": "percent", "higher_is_better": True}
+            name = spec.create[1] if spec.create else stem
+            benchmark = entities.benchmark(name, create, rel, report)
+            if benchmark is not None:
+                claims += _score_claims(snapshot, rel, benchmark, spec, models, report)
+        claims += _version_claims(snapshot, version_rows, models, report)
+        if DISTILLED in names:
+            claims += _distilled_claims(snapshot, models, report)
+        return claims
+
+    claims, report = settled(entities, build)
     source_id = f"{SOURCE_PREFIX}-{snapshot.commit[:12]}"
     document = {
         "source": {
-            "id": source_id,
-            "title": "Epoch AI benchmark-stitching: benchmark and model-version data",
-            "publisher": "Epoch AI",
-            "url": f"https://github.com/{REPOSITORY}",
-            "date": snapshot.date,
-            "kind": "dataset",
-            "repository": REPOSITORY,
-            "path": "data/",
-            "commit": snapshot.commit,
-            "licence": "MIT",
-            "licence_url": f"https://github.com/{REPOSITORY}/blob/{snapshot.commit}/LICENSE",
-            "attribution": "Copyright (c) 2025 Epoch AI",
-            "note": "Generated by `kg import epoch`.",
+            "id": source_id, "title": "Epoch AI benchmark-stitching: benchmark and model-version data",
+            "publisher": "Epoch AI", "url": f"https://github.com/{REPOSITORY}", "date": snapshot.date,
+            "kind": "dataset", "repository": REPOSITORY, "path": "data/", "commit": snapshot.commit,
+            "licence": "MIT", "licence_url": f"https://github.com/{REPOSITORY}/blob/{snapshot.commit}/LICENSE",
+            "attribution": "Copyright (c) 2025 Epoch AI", "note": "Generated by `kg import epoch`.",
         },
         "claims": claims,
     }

@@ -8,7 +8,7 @@ under ``out_dir`` (DATA/imports/DATASET/). See docs/imports.md.
 from pathlib import Path
 from typing import Protocol
 
-from kg.importers import arena, epoch, livebench, modelsdev, swebench
+from kg.importers import arena, epoch, livebench, modelsdev, openllm, swebench
 from kg.importers.core import ImportReport
 from kg.loading import DataTree
 
@@ -22,6 +22,7 @@ class Importer(Protocol):
 
 IMPORTERS: dict[str, Importer] = {
     "epoch": epoch.run,
+    "openllm": openllm.run,
     "livebench": livebench.run,
     "arena": arena.run,
     "swebench": swebench.run,
