@@ -91,7 +91,7 @@ def test_multi_model_entry_is_skipped_as_a_system_score(imported):
 
 def test_unknown_model_of_other_boards_is_reported_not_created_from_the_system_builder(imported):
     data, _, report, _ = imported
-    assert report.unresolved == {"gemini-3-pro-preview (unknown)": [f"{FILE} Verified entry 2"]}
+    assert report.unresolved == {"model 'gemini-3-pro-preview' (unknown)": [f"{FILE} Verified entry 2"]}
     reference = _load(data / "imports" / "swebench" / "reference.yaml")
     assert "models" not in reference and "labs" not in reference
     assert reference["benchmarks"][0]["id"] == "swe-bench-lite"

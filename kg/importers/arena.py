@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import DataError, Problem
-from kg.importers.core import ImportedEntities, ImportReport, Resolver, Snapshot, locator
+from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, settled
 from kg.importers.versions import already_imported, monthly, source_id, write_all
 from kg.loading import DataTree
 
@@ -125,20 +125,9 @@ class Version:
     """One dated leaderboard version turned into claims; shared by both mirrors."""
 
     def __init__(
-        self,
-        snapshot: Snapshot,
-        day: str,
-        entities: ImportedEntities,
-        licences: Resolver,
-        report: ImportReport,
+        self, snapshot: Snapshot, day: str, entities: ImportedEntities, report: ImportReport
     ) -> None:
-        self.snapshot, self.day, self.entities, self.licences, self.report = (
-            snapshot,
-            day,
-            entities,
-            licences,
-            report,
-        )
+        self.snapshot, self.day, self.entities, self.report = snapshot, day, entities, report
         self.claims: list[dict[str, Any]] = []
         self.openness_seen: set[str] = set()
 
@@ -202,12 +191,12 @@ class Version:
         """weights-available (and, where the licence is known, licence) facts from the licence column.
 
         A named licence other than proprietary means the weights are published under it; the licence
-        fact is written only when the name resolves to a reference licence (others are reported).
+        fact is written only when the name resolves to a reference or SPDX licence (others are reported).
         """
         base = {"kind": "fact", "subject": subject, "mention": mention, "locator": at}
         ident = f"{subject}-{len(self.claims) + 1}"
         if PROPRIETARY.match(licence):
-            found: str | None = self.licences.resolve("proprietary").resolved
+            found = self.entities.licence("proprietary", where, self.report)
             weights = False
         elif licence.casefold() == "open":
             return [
@@ -222,10 +211,7 @@ class Version:
         elif licence.casefold() in NOT_A_LICENCE:
             return []
         else:
-            resolution = self.licences.resolve(licence)
-            found, weights = resolution.resolved, True
-            if found is None:
-                self.report.note_unresolved(resolution, f"{where} (licence)")
+            found, weights = self.entities.licence(licence, where, self.report), True
         claims = [
             {
                 **base,
@@ -275,7 +261,7 @@ def _document(
 
 
 def _lmsys(
-    head: Snapshot, out_dir: Path, entities: ImportedEntities, licences: Resolver, report: ImportReport
+    head: Snapshot, out_dir: Path, entities: ImportedEntities, report: ImportReport
 ) -> list[dict[str, Any]]:
     """The monthly versions of lmsys.csv not yet imported, as source documents."""
     documents: list[dict[str, Any]] = []
@@ -285,7 +271,7 @@ def _lmsys(
         ident = source_id("arena-lmsys", snapshot.date, snapshot.commit)
         if already_imported(out_dir, ident, report):
             continue
-        version = Version(snapshot, snapshot.date, entities, licences, report)
+        version = Version(snapshot, snapshot.date, entities, report)
         version.add(
             parse_lmsys(snapshot.show(CSV_FILE), CSV_FILE),
             CSV_FILE,
@@ -318,7 +304,7 @@ def weekly(days: list[str]) -> list[str]:
 
 
 def _daily(
-    head: Snapshot, out_dir: Path, entities: ImportedEntities, licences: Resolver, report: ImportReport
+    head: Snapshot, out_dir: Path, entities: ImportedEntities, report: ImportReport
 ) -> list[dict[str, Any]]:
     """The weekly daily folders not yet imported, as source documents."""
     documents: list[dict[str, Any]] = []
@@ -330,7 +316,7 @@ def _daily(
         ident = source_id("arena-daily", day, snapshot.commit)
         if already_imported(out_dir, ident, report):
             continue
-        version = Version(snapshot, day, entities, licences, report)
+        version = Version(snapshot, day, entities, report)
         for _, board, rel in (f for f in files if f[0] == day):
             version.add(
                 parse_board(snapshot.show(rel), rel),
@@ -357,13 +343,11 @@ def _daily(
 def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> ImportReport:
     """Import the selected versions up to ``rev`` of whichever arena mirror ``checkout`` is."""
     head = Snapshot.open(checkout, rev)
-    report = ImportReport()
     entities = ImportedEntities(tree, out_dir, DATASET)
-    licences = Resolver.of(tree, "licences")
     if head.versions(CSV_FILE):
-        documents = _lmsys(head, out_dir, entities, licences, report)
+        mirror = _lmsys
     elif any(FOLDER.match(rel) for rel in head.names("data/")):
-        documents = _daily(head, out_dir, entities, licences, report)
+        mirror = _daily
     else:
         raise DataError(
             [
@@ -374,5 +358,6 @@ def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> Imp
                 )
             ]
         )
+    documents, report = settled(entities, lambda report: mirror(head, out_dir, entities, report))
     write_all(out_dir, documents, entities, report)
     return report

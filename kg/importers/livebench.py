@@ -18,7 +18,7 @@ from typing import Any
 import json5
 
 from kg.errors import DataError, Problem
-from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator
+from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, settled
 from kg.importers.versions import already_imported, source_id, write_all
 from kg.loading import DataTree
 
@@ -357,34 +357,30 @@ def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> Imp
     Model metadata comes from modelLinks.js at ``rev``; its open-weight flags form one more source.
     """
     head = Snapshot.open(checkout, rev)
-    report = ImportReport()
     entities = ImportedEntities(tree, out_dir, DATASET)
     tables = [rel for rel in head.names("public/") if TABLE.match(rel)]
     if not tables:
         raise DataError([Problem(str(checkout), "directory", "has no public/table_YYYY_MM_DD.csv files")])
     links_snapshot = Snapshot.open(checkout, head.commit, LINKS)
     links = parse_model_links(links_snapshot.show(LINKS))
-    keys: set[str] = set()
-    documents: list[dict[str, Any]] = []
-    for rel in tables:
-        snapshot = Snapshot.open(checkout, head.commit, rel)
-        release = Release(snapshot, rel, links, entities, report)
-        keys |= {key for _, key, _ in parse_table(snapshot.show(rel), rel)}
-        ident = source_id(DATASET, release.release, snapshot.commit)
+
+    def build(report: ImportReport) -> list[dict[str, Any]]:
+        keys: set[str] = set()
+        documents: list[dict[str, Any]] = []
+        for rel in tables:
+            snapshot = Snapshot.open(checkout, head.commit, rel)
+            release = Release(snapshot, rel, links, entities, report)
+            keys |= {key for _, key, _ in parse_table(snapshot.show(rel), rel)}
+            ident = source_id(DATASET, release.release, snapshot.commit)
+            if not already_imported(out_dir, ident, report):
+                documents.append(release.document(ident))
+        ident = source_id(f"{DATASET}-models", links_snapshot.date, links_snapshot.commit)
         if not already_imported(out_dir, ident, report):
-            documents.append(release.document(ident))
-    ident = source_id(f"{DATASET}-models", links_snapshot.date, links_snapshot.commit)
-    if not already_imported(out_dir, ident, report):
-        claims = weight_claims(keys, links, links_snapshot, entities, report)
-        documents.append(
-            _document(
-                ident,
-                "LiveBench model list (modelLinks.js)",
-                links_snapshot.date,
-                LINKS,
-                links_snapshot,
-                claims,
-            )
-        )
+            claims = weight_claims(keys, links, links_snapshot, entities, report)
+            title = "LiveBench model list (modelLinks.js)"
+            documents.append(_document(ident, title, links_snapshot.date, LINKS, links_snapshot, claims))
+        return documents
+
+    documents, report = settled(entities, build)
     write_all(out_dir, documents, entities, report)
     return report

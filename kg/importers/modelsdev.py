@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kg.errors import DataError, Problem
-from kg.importers.core import ImportedEntities, ImportReport, Resolver, Snapshot, locator
+from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, settled
 from kg.importers.versions import already_imported, monthly, source_id, unique_id, write_all
 from kg.loading import DataTree
 
@@ -146,10 +146,8 @@ def benchmark_spec(name: str, metric: str | None) -> dict[str, Any]:
 class Records:
     """The models/ records of one commit as facts and scores."""
 
-    def __init__(
-        self, snapshot: Snapshot, entities: ImportedEntities, licences: Resolver, report: ImportReport
-    ) -> None:
-        self.snapshot, self.entities, self.licences, self.report = snapshot, entities, licences, report
+    def __init__(self, snapshot: Snapshot, entities: ImportedEntities, report: ImportReport) -> None:
+        self.snapshot, self.entities, self.report = snapshot, entities, report
         self.taken: set[str] = set()
 
     def model(self, lab: str, stem: str, record: dict[str, Any], where: str) -> str | None:
@@ -195,14 +193,10 @@ class Records:
             )
         if isinstance(context := (record.get("limit") or {}).get("context"), int) and context > 0:
             claims.append({**base, "id": f"{slug}-context", "property": "context-window", "value": context})
-        if licence := record.get("license"):
-            found = self.licences.resolve(str(licence))
-            if found.resolved:
-                claims.append(
-                    {**base, "id": f"{slug}-licence", "property": "licence", "value": found.resolved}
-                )
-            else:
-                self.report.note_unresolved(found, f"{rel} (licence)")
+        if (licence := record.get("license")) and (
+            found := self.entities.licence(str(licence), rel, self.report)
+        ):
+            claims.append({**base, "id": f"{slug}-licence", "property": "licence", "value": found})
         for number, row in enumerate(record.get("benchmarks") or [], start=1):
             claims += self.score(rel, number, row, subject, mention, f"{slug}-bench-{number}")
         return claims
@@ -263,7 +257,7 @@ def _source(
 
 
 def _records(
-    head: Snapshot, out_dir: Path, entities: ImportedEntities, licences: Resolver, report: ImportReport
+    head: Snapshot, out_dir: Path, entities: ImportedEntities, report: ImportReport
 ) -> list[dict[str, Any]]:
     """The models/ records at ``head`` as one source document, unless already imported."""
     snapshot = Snapshot.open(head.checkout, head.commit, "models/")
@@ -272,7 +266,7 @@ def _records(
         return []
     blobs = {p: b for p, b in files_at(snapshot, "models/").items() if p.endswith(".toml") and not b.link}
     texts = read_blobs(snapshot.checkout, [b.oid for b in blobs.values()])
-    records = Records(snapshot, entities, licences, report)
+    records = Records(snapshot, entities, report)
     claims = [
         c
         for path, blob in sorted(blobs.items())
@@ -403,15 +397,15 @@ def _prices(
 def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> ImportReport:
     """Import the models/ records at ``rev`` and the monthly provider-price versions up to it."""
     head = Snapshot.open(checkout, rev)
-    report = ImportReport()
     entities = ImportedEntities(tree, out_dir, DATASET)
     if not head.versions("providers/"):
         raise DataError([Problem(str(checkout), "directory", "has no providers/ folder of models.dev")])
-    documents = (
-        _records(head, out_dir, entities, Resolver.of(tree, "licences"), report)
-        if head.versions("models/")
-        else []
-    )
-    documents += _prices(head, out_dir, entities, report)
+    with_records = bool(head.versions("models/"))
+
+    def build(report: ImportReport) -> list[dict[str, Any]]:
+        documents = _records(head, out_dir, entities, report) if with_records else []
+        return documents + _prices(head, out_dir, entities, report)
+
+    documents, report = settled(entities, build)
     write_all(out_dir, documents, entities, report)
     return report

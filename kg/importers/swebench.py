@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import DataError, Problem
-from kg.importers.core import ImportedEntities, ImportReport, Snapshot, git, locator
+from kg.importers.core import ImportedEntities, ImportReport, Snapshot, git, locator, settled
 from kg.importers.versions import already_imported, monthly, source_id, write_all
 from kg.loading import DataTree
 
@@ -246,30 +246,34 @@ def readable(snapshot: Snapshot) -> bool:
 def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> ImportReport:
     """Import the last readable version of each month of leaderboards.json, up to ``rev``."""
     head = Snapshot.open(checkout, rev)
-    report = ImportReport()
     entities = ImportedEntities(tree, out_dir, DATASET)
     versions = head.versions(FILE)
     present = [v for v in versions if readable(v)]
     if not present:
         raise DataError([Problem(str(checkout), "directory", f"has no readable version of {FILE}")])
-    report.skipped += [
-        f"{FILE} at {v.commit[:12]} ({v.date}): not present in the snapshot"
-        for v in versions
-        if v not in present
-    ]
-    documents: list[dict[str, Any]] = []
-    for snapshot in monthly(present):
-        ident = source_id(DATASET, snapshot.date, snapshot.commit)
-        if already_imported(out_dir, ident, report):
-            continue
-        month = Month(snapshot, entities, report)
-        for board, number, entry in parse_leaderboards(snapshot.show(FILE)):
-            month.add(board, number, entry)
-        if month.systems:
-            report.skipped.append(
-                f"{FILE} at {snapshot.commit[:12]} ({snapshot.date}): {len(month.systems)} "
-                f"entries name no model or several, first {month.systems[0]}"
-            )
-        documents.append(month.document(ident))
+
+    def build(report: ImportReport) -> list[dict[str, Any]]:
+        report.skipped += [
+            f"{FILE} at {v.commit[:12]} ({v.date}): not present in the snapshot"
+            for v in versions
+            if v not in present
+        ]
+        documents: list[dict[str, Any]] = []
+        for snapshot in monthly(present):
+            ident = source_id(DATASET, snapshot.date, snapshot.commit)
+            if already_imported(out_dir, ident, report):
+                continue
+            month = Month(snapshot, entities, report)
+            for board, number, entry in parse_leaderboards(snapshot.show(FILE)):
+                month.add(board, number, entry)
+            if month.systems:
+                report.skipped.append(
+                    f"{FILE} at {snapshot.commit[:12]} ({snapshot.date}): {len(month.systems)} "
+                    f"entries name no model or several, first {month.systems[0]}"
+                )
+            documents.append(month.document(ident))
+        return documents
+
+    documents, report = settled(entities, build)
     write_all(out_dir, documents, entities, report)
     return report
