@@ -70,8 +70,9 @@ def test_variant_key_sets_reasoning_effort_on_one_model(imported):
 
 
 def test_unknown_models_and_benchmarks_are_created_with_categories(imported):
-    data, _, _ = imported
+    data, _, report = imported
     reference = _load(data / "imports" / "livebench" / "reference.yaml")
+    assert report.created == {section: len(reference[section]) for section in ("labs", "models", "benchmarks")}
     arcee = next(m for m in reference["models"] if m["name"] == "Trinity Large Preview")
     assert arcee["imported"] == "livebench"
     assert {"scheme": "livebench", "value": "arcee-trinity-large-preview"} in arcee["identifiers"]

@@ -40,9 +40,12 @@ def source_id(prefix: str, date: str, commit: str) -> str:
 def write_all(
     out_dir: Path, documents: list[dict[str, Any]], entities: ImportedEntities, report: ImportReport
 ) -> None:
-    """Write the versions' documents once all were built, so a bad row leaves nothing half-imported."""
-    for document in documents:
-        write_import(out_dir, document, entities, report)
+    """Write the versions' documents once all were built, so a bad row leaves nothing half-imported.
+
+    The new entities, all made while building, are written (and counted) once, with the first document.
+    """
+    for number, document in enumerate(documents):
+        write_import(out_dir, document, entities if number == 0 else None, report)
 
 
 def unique_id(base: str, taken: set[str]) -> str:
