@@ -68,9 +68,9 @@ def test_rating_keeps_ci_votes_unit_split_and_locator(lmsys):
     _, _, report = lmsys
     document = _load(report.written[0])
     gpt = next(c for c in document["claims"] if c["kind"] == "score" and c["mention"] == "GPT-4o-2024-05-13")
-    assert gpt["value"] == 1287 and gpt["benchmark"] == "chatbot-arena"
+    assert (gpt["subject"], gpt["value"], gpt["benchmark"]) == ("gpt-4o", 1287, "chatbot-arena")
     assert gpt["uncertainty"] == {"ci_low": 1284, "ci_high": 1290, "ci_level": 95, "votes": 42050}
-    assert gpt["setting"] == {"split": "leaderboard 2024-06-20"}
+    assert gpt["setting"] == {"split": "leaderboard 2024-06-20", "snapshot": "GPT-4o-2024-05-13"}
     assert gpt["locator"] == f"{CSV}, row 2 (id GPT-4o-2024-05-13), commit {document['source']['commit']}"
 
 

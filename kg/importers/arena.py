@@ -21,6 +21,7 @@ from typing import Any
 
 from kg.errors import DataError, Problem
 from kg.importers.core import ImportedEntities, ImportReport, Snapshot, locator, settled
+from kg.importers.naming import resolve_dated
 from kg.importers.versions import already_imported, monthly, source_id, write_all
 from kg.loading import DataTree
 
@@ -149,19 +150,27 @@ class Version:
             self.report,
         )
 
+    def model(self, name: str, organisation: str | None, where: str) -> tuple[str | None, dict[str, Any]]:
+        """The model a row names (a dated name also by its undated base, kept as the snapshot).
+
+        Unknown models are created with the row's organisation as lab; ambiguous names are reported.
+        """
+        found, setting = resolve_dated(self.entities.models, name, [("arena", name)])
+        if found.resolved or found.ids:
+            if found.resolved is None:
+                self.report.note_unresolved(found, where)
+            return found.resolved, setting
+        return self.entities.model(
+            name, self.report, where, identifiers=[("arena", name)], lab=organisation
+        ), (setting)
+
     def add(self, rows: list[dict[str, Any]], rel: str, board: str, note: str | None) -> None:
         """Score claims of one board's rows, and each model's licence facts once per version."""
         benchmark = self.benchmark(board, rel)
         for row in rows:
             self.report.rows += 1
             where = f"{rel} row {row['row']}"
-            subject = self.entities.model(
-                row["model"],
-                self.report,
-                where,
-                identifiers=[("arena", row["model"])],
-                lab=row["organisation"],
-            )
+            subject, dated = self.model(row["model"], row["organisation"], where)
             if subject is None or benchmark is None:
                 continue
             key = f"{board}-{len(self.claims) + 1}"
@@ -175,7 +184,7 @@ class Version:
                 "benchmark_mention": f"{board} leaderboard",
                 "value": row["score"],
                 "run_by": "third-party",
-                "setting": {"split": f"leaderboard {self.day}"},
+                "setting": {"split": f"leaderboard {self.day}"} | dated,
                 "locator": at,
             }
             claim |= {"uncertainty": row["uncertainty"]} if row["uncertainty"] else {}

@@ -18,6 +18,7 @@ from typing import Any
 
 from kg.errors import DataError, Problem
 from kg.importers.core import ImportedEntities, ImportReport, Snapshot, git, locator, settled
+from kg.importers.naming import resolve_dated
 from kg.importers.versions import already_imported, monthly, source_id, write_all
 from kg.loading import DataTree
 
@@ -53,7 +54,6 @@ BOARDS = {
     ),
 }
 """Board name -> (benchmark name, how to create it when the reference data lacks it)."""
-DATED = re.compile(r"^(?P<base>.+?)-(?:\d{8}|\d{4}-\d{2}-\d{2})$")
 ATTEMPTS = re.compile(r"^System: Attempts - (\d+)(\+?)$")
 HF_URL = re.compile(r"^https?://huggingface\.co/(?P<repo>[\w.-]+/[\w.-]+)/?$")
 
@@ -136,12 +136,7 @@ class Month:
         if hub := HF_URL.match(tag):
             identifiers.append(("huggingface", hub["repo"]))
         name = tag.rsplit("/", 1)[-1]
-        found = self.entities.models.resolve(name, identifiers)
-        dated = DATED.match(name)
-        setting = {"snapshot": name} if dated else {}
-        if found.resolved is None and not found.ids and dated:
-            base = self.entities.models.resolve(dated["base"])
-            found = base if base.ids else found
+        found, setting = resolve_dated(self.entities.models, name, identifiers)
         if found.resolved:
             return found.resolved, setting
         if found.ids or lab is None:
