@@ -23,5 +23,6 @@ class Importer(Protocol):
 IMPORTERS: dict[str, Importer] = {
     "epoch": epoch.run,
     "openllm": openllm.run,
+    "openllm-official": openllm.run_official,
 }
 """Importers of the field's public datasets into generated source files under data/imports/."""
