@@ -135,3 +135,13 @@ def test_missing_column_is_refused(tmp_path):
     with pytest.raises(DataError) as caught:
         openllm.run(_repo(tmp_path, text), load_tree(_data(tmp_path)), tmp_path / "out")
     assert "metadata_base_model" in str(caught.value.problems[0])
+
+
+def test_official_policy_keeps_only_official_providers_rows(tmp_path):
+    data = _data(tmp_path)
+    report = openllm.run_official(_repo(tmp_path), load_tree(data), data / "imports" / "openllm-official")
+    document = _document(report.written[0])
+    assert "-official-" in document["source"]["id"]
+    mentions = {c.get("mention") or c.get("child_mention") for c in document["claims"]}
+    assert mentions == {"01-ai/Yi-1.5-34B", "Qwen/Qwen2.5-72B-Instruct", "Qwen/Qwen2.5-7B-Instruct"}
+    assert report.rows == 6

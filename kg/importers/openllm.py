@@ -57,6 +57,8 @@ RELATION_BY_TYPE = {
 MERGE_MARK = re.compile(r"\s*\(Merge\)$")
 """The leaderboard writes a merge's own name with ' (Merge)' as its base model: no distinct parent."""
 
+OFFICIAL = "features_is_official_provider"
+
 REQUIRED = ["model_name", "model_sha", "model_precision", "model_type", "model_weight_type",
             "metadata_base_model", "metadata_hub_license", "metadata_params_billions",
             "metadata_submission_date", *(f"evaluations_{p}_value" for p in BENCHMARKS)]
@@ -172,10 +174,24 @@ class _Rows:
 
 def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> ImportReport:
     """Import the version of csv/huggingface_v2.csv current at ``rev`` into one source file."""
+    return _import(checkout, tree, out_dir, rev, official_only=False)
+
+
+def run_official(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> ImportReport:
+    """Import only the rows the leaderboard marks as from official providers (a lab's own upload).
+
+    The policy "models with a lab's own release" (a few hundred rows), for when the thousands of
+    community uploads are more than a build should carry; its source is separate from the full one.
+    """
+    return _import(checkout, tree, out_dir, rev, official_only=True)
+
+
+def _import(checkout: Path, tree: DataTree, out_dir: Path, rev: str, official_only: bool) -> ImportReport:
     snapshot = Snapshot.open(checkout, rev, FILE)
     entities = ImportedEntities(tree, out_dir, DATASET)
     reader = csv.DictReader(io.StringIO(snapshot.show(FILE)))
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    required = [*REQUIRED, OFFICIAL] if official_only else REQUIRED
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
         raise DataError([Problem(FILE, "header", f"lacks the column(s) {', '.join(missing)}")])
     table = [(number, {k: (v or "").strip() for k, v in row.items() if k})
@@ -190,14 +206,18 @@ def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> Imp
         claims: list[dict[str, Any]] = []
         for number, row in table:
             report.rows += 1
+            if official_only and row[OFFICIAL].upper() != "TRUE":
+                continue
             claims += rows.claims(number, row)
         return claims
 
     claims, report = settled(entities, build)
-    source_id = f"{SOURCE_PREFIX}-{snapshot.date}-{snapshot.commit[:8]}"
+    subset = "-official" if official_only else ""
+    source_id = f"{SOURCE_PREFIX}{subset}-{snapshot.date}-{snapshot.commit[:8]}"
+    rows_taken = "official providers' rows" if official_only else "results"
     document = {
         "source": {
-            "id": source_id, "title": f"Open LLM Leaderboard v2 results (CSV mirror, {snapshot.date})",
+            "id": source_id, "title": f"Open LLM Leaderboard v2 {rows_taken} (CSV mirror, {snapshot.date})",
             "publisher": "Hugging Face (Open LLM Leaderboard); CSV by fboulnois/llm-leaderboard-csv",
             "url": f"https://github.com/{REPOSITORY}", "date": snapshot.date, "kind": "leaderboard",
             "repository": REPOSITORY, "path": FILE, "commit": snapshot.commit,

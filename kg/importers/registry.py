@@ -27,5 +27,6 @@ IMPORTERS: dict[str, Importer] = {
     "arena": arena.run,
     "swebench": swebench.run,
     "modelsdev": modelsdev.run,
+    "openllm-official": openllm.run_official,
 }
 """Importers of the field's public datasets into generated source files under data/imports/."""
