@@ -469,29 +469,45 @@ def import_prices_command(data: DataOption = Path("data")) -> None:
 
 @app.command("import")
 def import_command(
-    dataset: Annotated[str, typer.Argument(help="Dataset: epoch (Epoch AI benchmark-stitching).")],
-    path: Annotated[Path, typer.Argument(help="Git directory or checkout of the dataset; HEAD is read.")],
+    dataset: Annotated[str, typer.Argument(help="Dataset name (see docs/imports.md): epoch, openllm, ...")],
+    path: Annotated[Path, typer.Argument(help="Git directory or checkout of the dataset.")],
     data: DataOption = Path("data"),
+    rev: Annotated[str, typer.Option("--rev", help="Commit, tag or branch of the dataset to read.")] = "HEAD",
     report: Annotated[bool, typer.Option("--report", help="List unresolved names.")] = False,
+    unresolved: Annotated[
+        Path | None, typer.Option("--unresolved", help="Write the unresolved names as CSV to this file.")
+    ] = None,
 ) -> None:
     """Import one version of a public dataset into generated source files under DATA/imports/."""
+    import csv
+
     from kg.importers.registry import IMPORTERS
     from kg.loading import load_tree
 
     if dataset not in IMPORTERS:
         raise fail(f"dataset '{dataset}' is not known; it accepts: {', '.join(sorted(IMPORTERS))}", 2)
     with user_errors():
-        result = IMPORTERS[dataset](path, load_tree(data), data / "imports" / dataset)
+        result = IMPORTERS[dataset](path, load_tree(data), data / "imports" / dataset, rev=rev)
     for written in result.written:
         typer.echo(f"wrote {written}")
     for same in result.unchanged:
         typer.echo(f"unchanged {same} (this version was already imported)")
-    typer.echo(f"{result.claims} claims written; {len(result.unresolved)} names unresolved")
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(result.claims.items())) or "none"
+    created = ", ".join(f"{n} {section}" for section, n in sorted(result.created.items())) or "none"
+    missed = sum(len(places) for places in result.unresolved.values())
+    typer.echo(f"{result.rows} rows read; claims written: {kinds}; entities created: {created}; "
+               f"{len(result.unresolved)} names unresolved ({missed} rows)")
     for skipped in result.skipped:
         typer.echo(f"skipped {skipped}")
     if report:
-        for name, places in sorted(result.unresolved.items()):
-            typer.echo(f"  {name}: {len(places)} rows, first {places[0]}")
+        for name, count, first in result.unresolved_rows():
+            typer.echo(f"  {name}: {count} rows, first {first}")
+    if unresolved:
+        with unresolved.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["name", "rows", "first_seen"])
+            writer.writerows(result.unresolved_rows())
+        typer.echo(f"wrote {unresolved}")
 
 
 @app.command("lint")

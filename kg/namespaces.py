@@ -1,5 +1,7 @@
 """The project's RDF namespaces: the vocabulary (``PK``) and the IRIs of curated things."""
 
+from urllib.parse import quote
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -24,6 +26,7 @@ class PK(DefinedNamespace):
     Source: URIRef
     Proposition: URIRef
     BenchmarkVariant: URIRef
+    IdentifierScheme: URIRef
     # classes: claims
     Claim: URIRef
     ScoreClaim: URIRef
@@ -132,6 +135,8 @@ class PK(DefinedNamespace):
     summary: URIRef
     # system kind
     systemKind: URIRef
+    # imported entities (kg/importers)
+    importedFrom: URIRef
     # benchmark variants
     variantOf: URIRef
     benchmarkRelation: URIRef
@@ -171,6 +176,7 @@ GRAPH = Namespace(BASE + "graph/")
 REFERENCE_GRAPH = GRAPH["reference"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 SCHEMA = Namespace("https://schema.org/")
+CC = Namespace("http://creativecommons.org/ns#")
 VALUE = Namespace(BASE + "value/")
 
 ENTITY_KINDS = {
@@ -187,6 +193,11 @@ ENTITY_KINDS = {
 def entity_iri(kind: str, ident: str) -> URIRef:
     """IRI of a curated entity, e.g. ``entity_iri('model', 'qwen2.5-72b')``."""
     return ID[f"{kind}/{ident}"]
+
+
+def identifier_iri(entity: URIRef, scheme: str, value: str) -> URIRef:
+    """IRI of one external identifier of an entity (a schema:PropertyValue node)."""
+    return URIRef(f"{entity}/identifier/{scheme}/{quote(value, safe='')}")
 
 
 def source_iri(source_id: str) -> URIRef:

@@ -27,6 +27,7 @@ SCHEME_CLASS = {
     "fact-property": PK.FactProperty,
     "reasoning-effort": PK.ReasoningEffort,
     "benchmark-relation": PK.BenchmarkRelation,
+    "identifier-scheme": PK.IdentifierScheme,
 }
 
 

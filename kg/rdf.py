@@ -9,15 +9,19 @@ from rdflib.namespace import DCTERMS, PROV
 from kg.integrity import ReferenceIndex
 from kg.loading import DataTree
 from kg.namespaces import (
+    CC,
     PK,
     SCHEMA,
     claim_iri,
     entity_iri,
+    identifier_iri,
     source_iri,
     value_iri,
 )
 from kg.records import (
+    ClaimBase,
     ComparisonClaim,
+    ExternalId,
     FactClaim,
     LineageClaim,
     PriceClaim,
@@ -40,6 +44,7 @@ PREFIXES = {
     "dcterms": str(DCTERMS),
     "skos": str(SKOS),
     "schema": str(SCHEMA),
+    "cc": str(CC),
     "xsd": str(XSD),
     "rdfs": str(RDFS),
 }
@@ -95,6 +100,29 @@ def _optional(graph: Graph, node: URIRef, predicate: URIRef, value: object) -> N
     graph.add((node, predicate, value if isinstance(value, URIRef | Literal) else Literal(value)))
 
 
+def _identifiers(graph: Graph, node: URIRef, identifiers: list[ExternalId], imported: str | None) -> None:
+    """External ids as schema:identifier PropertyValue nodes; the importing dataset, if any."""
+    for ident in identifiers:
+        link = identifier_iri(node, ident.scheme, ident.value)
+        graph.add((node, SCHEMA.identifier, link))
+        graph.add((link, RDF.type, SCHEMA.PropertyValue))
+        graph.add((link, SCHEMA.propertyID, value_iri("identifier-scheme", ident.scheme)))
+        graph.add((link, SCHEMA.value, Literal(ident.value)))
+    _optional(graph, node, PK.importedFrom, imported)
+
+
+def _origin(graph: Graph, node: URIRef, claim: ClaimBase) -> None:
+    """The document a dataset row cites, as the claim's primary source (beside its dataset source)."""
+    if claim.origin is None:
+        return
+    link = URIRef(f"{node}/origin")
+    graph.add((node, PROV.hadPrimarySource, link))
+    graph.add((link, RDF.type, PROV.Entity))
+    _optional(graph, link, DCTERMS.title, claim.origin.title)
+    if claim.origin.url:
+        graph.add((link, SCHEMA.url, Literal(claim.origin.url, datatype=XSD.anyURI)))
+
+
 def reference_graph(files: list[ReferenceFile]) -> Graph:
     """RDF for every reference entity."""
     graph = new_graph()
@@ -105,6 +133,7 @@ def reference_graph(files: list[ReferenceFile]) -> Graph:
             graph.add((node, RDF.type, PROV.Organization))
             _labels(graph, node, lab.name, lab.aliases)
             _optional(graph, node, SCHEMA.url, Literal(lab.url, datatype=XSD.anyURI) if lab.url else None)
+            _identifiers(graph, node, lab.identifiers, lab.imported)
         for fam in rec.families:
             node = entity_iri("family", fam.id)
             graph.add((node, RDF.type, PK.ModelFamily))
@@ -123,6 +152,7 @@ def reference_graph(files: list[ReferenceFile]) -> Graph:
             graph.add((node, PK.lab, entity_iri("lab", model.lab)))
             if model.family:
                 graph.add((node, PK.family, entity_iri("family", model.family)))
+            _identifiers(graph, node, model.identifiers, model.imported)
             _optional(graph, node, PK.note, model.note)
         for cohort in rec.cohorts:
             node = entity_iri("cohort", cohort.id)
@@ -241,6 +271,10 @@ def source_graph_of(record: SourceFile, index: ReferenceIndex) -> Graph:
     _optional(graph, snode, PK.commit, src.commit)
     _optional(graph, snode, PK.accessed, date_literal(src.accessed) if src.accessed else None)
     _optional(graph, snode, PK.storedCopy, src.stored_copy)
+    _optional(graph, snode, DCTERMS.rights, src.licence)
+    if src.licence_url:
+        graph.add((snode, DCTERMS.license, URIRef(src.licence_url)))
+    _optional(graph, snode, CC.attributionName, src.attribution)
     _optional(graph, snode, RDFS.comment, src.note)
 
     for claim in record.claims:
@@ -253,6 +287,7 @@ def source_graph_of(record: SourceFile, index: ReferenceIndex) -> Graph:
             graph.add((node, PK.asOf, date_literal(claim.as_of)))
         graph.add((node, PK.effectiveDate, last_day(claim.as_of or src.date)))
         _optional(graph, node, PK.note, claim.note)
+        _origin(graph, node, claim)
         _claim_body(graph, node, claim, src.labs, index)
     return graph
 

@@ -73,6 +73,7 @@ SystemKindSlug = Literal[slugs("system-kind")]  # type: ignore[valid-type]
 FactPropertySlug = Literal[slugs("fact-property")]  # type: ignore[valid-type]
 ReasoningEffortSlug = Literal[slugs("reasoning-effort")]  # type: ignore[valid-type]
 BenchmarkRelationSlug = Literal[slugs("benchmark-relation")]  # type: ignore[valid-type]
+IdentifierSchemeSlug = Literal[slugs("identifier-scheme")]  # type: ignore[valid-type]
 
 
 class Record(BaseModel):
@@ -84,6 +85,23 @@ class Record(BaseModel):
 # --------------------------------------------------------------------------- reference data
 
 
+class ExternalId(Record):
+    """An identifier another catalogue gives an entity (a Hugging Face repo, an Epoch model version)."""
+
+    scheme: IdentifierSchemeSlug = Field(
+        description="Which catalogue: huggingface, epoch, models-dev, arena, livebench, swe-bench."
+    )
+    value: str = Field(
+        min_length=1, max_length=300, description="The id exactly as that catalogue writes it."
+    )
+
+
+IMPORTED_DESCRIPTION = (
+    "Name of the `kg import` dataset whose rows created this entity (it was not curated by hand); "
+    "null for curated entities."
+)
+
+
 class Lab(Record):
     """An organisation that builds models."""
 
@@ -91,6 +109,10 @@ class Lab(Record):
     name: str = Field(min_length=1, description="The lab's name as it writes it.")
     aliases: list[str] = Field(default_factory=list, description="Other names sources use.")
     url: str | None = Field(default=None, description="The lab's home page.")
+    identifiers: list[ExternalId] = Field(
+        default_factory=list, description="Ids other catalogues give the lab (a Hugging Face organisation)."
+    )
+    imported: Slug | None = Field(default=None, description=IMPORTED_DESCRIPTION)
 
 
 class Family(Record):
@@ -114,6 +136,11 @@ class Model(Record):
     system_kind: SystemKindSlug = Field(
         default="model", description="model, agent-system or embedding-model."
     )
+    identifiers: list[ExternalId] = Field(
+        default_factory=list, description="Ids other catalogues give the model (Hugging Face repo, "
+        "Epoch model version, models.dev id, Arena name, LiveBench id); importers resolve these first."
+    )
+    imported: Slug | None = Field(default=None, description=IMPORTED_DESCRIPTION)
     note: str | None = Field(default=None, description="Curator's note, in our own words.")
 
 
@@ -206,7 +233,32 @@ class Source(Record):
     stored_copy: str | None = Field(
         default=None, alias="copy", description="Where our stored copy is, if any."
     )
+    licence: str | None = Field(
+        default=None, max_length=200, description="Reuse licence of the document or dataset: its SPDX "
+        "identifier where one exists (MIT, CC-BY-NC-4.0), else the licence's name."
+    )
+    licence_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"{}|\\^`]+$")] | None = Field(
+        default=None, description="Where the licence text is (the dataset's LICENSE file or the SPDX page)."
+    )
+    attribution: str | None = Field(
+        default=None, max_length=500, description="Who must be credited on reuse and the notice to keep "
+        "('(c) 2025 Epoch AI'), as the licence asks."
+    )
     note: str | None = Field(default=None, description="Curator's note, in our own words.")
+
+
+class Origin(Record):
+    """The document a dataset row cites for its value (who measured, beside who compiled)."""
+
+    title: str | None = Field(default=None, max_length=500, description="The cited document's title or name "
+                              "as the row gives it.")
+    url: str | None = Field(default=None, max_length=2000, description="The cited document's address.")
+
+    @model_validator(mode="after")
+    def _something_cited(self) -> "Origin":
+        if self.title is None and self.url is None:
+            raise ValueError("give the cited origin's 'title', 'url' or both")
+        return self
 
 
 class Setting(Record):
@@ -322,6 +374,10 @@ class ClaimBase(Record):
     locator: str = Field(min_length=1, description="Where in the source: section, table, row.")
     as_of: PartialDate | None = Field(
         default=None, description="Date the claim speaks for, if not the source's date."
+    )
+    origin: Origin | None = Field(
+        default=None, description="The document this row of a dataset cites for its value (a paper, a "
+        "lab page, a leaderboard), kept beside the dataset's own locator."
     )
     note: str | None = Field(default=None, description="Curator's note, in our own words.")
 

@@ -150,6 +150,10 @@ FACT_PROPERTIES = (
         "weights-available", "weights available", "Whether its weights can be downloaded.",
         "boolean",
     ),
+    FactProperty(
+        "distilled", "distilled", "Whether it was trained by distillation from another model (the teacher "
+        "may be unnamed; a named teacher is a lineage claim).", "boolean",
+    ),
     FactProperty("licence", "licence", "The licence its weights are released under.", "licence"),
     FactProperty(
         "total-parameters", "total parameters", "All parameters, in billions.", "number",
@@ -213,6 +217,15 @@ BENCHMARK_RELATIONS = (
     Concept("same-test-set", "same test set", "The same test set under another name."),
 )
 
+IDENTIFIER_SCHEMES = (
+    Concept("huggingface", "Hugging Face repository", "A Hugging Face Hub repository id (owner/name)."),
+    Concept("epoch", "Epoch AI model version", "A model version id in Epoch AI's benchmark data."),
+    Concept("models-dev", "models.dev model", "A model id in the models.dev catalogue (provider/model)."),
+    Concept("arena", "LMArena name", "A model's name on the LMArena (Chatbot Arena) leaderboard."),
+    Concept("livebench", "LiveBench model", "A model's id in LiveBench's result tables."),
+    Concept("swe-bench", "SWE-bench entry", "An entry's name on the SWE-bench leaderboards."),
+)
+
 SCHEMES: dict[str, tuple[Concept, ...]] = {
     "unit": UNITS,
     "category": CATEGORIES,
@@ -228,6 +241,7 @@ SCHEMES: dict[str, tuple[Concept, ...]] = {
     "fact-property": FACT_PROPERTIES,
     "reasoning-effort": REASONING_EFFORTS,
     "benchmark-relation": BENCHMARK_RELATIONS,
+    "identifier-scheme": IDENTIFIER_SCHEMES,
 }
 
 

@@ -1,0 +1,133 @@
+"""`kg import swebench` on a real excerpt of the SWE-bench leaderboards (tests/fixtures/imports/swebench)."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from gitrepo import commit, data_tree, init
+
+from kg.errors import DataError
+from kg.importers import swebench
+from kg.importers.swebench import FILE, attempts
+from kg.integrity import check_tree
+from kg.loading import load_tree
+from kg.pipeline import validate_tree
+
+FIXTURE = Path(__file__).parent / "fixtures" / "imports" / "swebench" / "leaderboards.json"
+
+
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _repo(tmp_path: Path, date: str = "2025-12-10", edit=None) -> Path:
+    repo = init(tmp_path / "repo")
+    (repo / "data").mkdir()
+    shutil.copy(FIXTURE, repo / FILE)
+    if edit:
+        boards = json.loads((repo / FILE).read_text())
+        edit(boards)
+        (repo / FILE).write_text(json.dumps(boards))
+    commit(repo, date)
+    return repo
+
+
+@pytest.fixture()
+def imported(tmp_path):
+    data = data_tree(tmp_path)
+    repo = _repo(tmp_path)
+    report = swebench.run(repo, load_tree(data), data / "imports" / "swebench")
+    return data, repo, report, _load(report.written[0])
+
+
+def test_source_records_cc_by_nc_licence(imported):
+    _, _, _, document = imported
+    source = document["source"]
+    assert source["licence"] == "CC-BY-NC-4.0" and "SWE-bench team" in source["attribution"]
+    assert (source["date"], source["path"]) == ("2025-12-10", FILE)
+
+
+def test_bash_only_scores_the_model_in_mini_swe_agent(imported):
+    _, _, _, document = imported
+    claims = {c["id"]: c for c in document["claims"]}
+    sonnet = claims["bash-only-2"]
+    assert (sonnet["subject"], sonnet["benchmark"], sonnet["value"]) == ("claude-sonnet-4.5", "swe-bench-verified", 70.6)
+    assert sonnet["setting"] == {"harness": "mini-SWE-agent 1.13.3", "attempts": 1,
+                                 "snapshot": "claude-sonnet-4-5-20250929"}
+    assert sonnet["run_by"] == "third-party" and sonnet["as_of"] == "2025-09-29"
+    assert sonnet["origin"] == {"url": "https://www.anthropic.com/news/claude-sonnet-4-5"}
+    assert sonnet["locator"] == (f"{FILE}, row bash-only entry 2 (id 20250929_mini-v1.13.3_sonnet-4-5-20250929), "
+                                 f"commit {document['source']['commit']}")
+
+
+def test_dated_model_tag_resolves_to_its_model_with_the_snapshot(imported):
+    _, _, _, document = imported
+    opus = next(c for c in document["claims"] if c["id"] == "bash-only-1")
+    assert opus["subject"] == "claude-opus-4.5" and opus["setting"]["snapshot"] == "claude-opus-4-5-20251101"
+
+
+def test_open_model_and_open_system_flags_stay_apart(imported):
+    _, _, _, document = imported
+    claims = {c["id"]: c for c in document["claims"]}
+    assert claims["weights-bash-only-2"]["property"] == "weights-available"
+    assert claims["weights-bash-only-2"]["value"] is False
+    kgcompass = claims["lite-1"]
+    assert kgcompass["note"] == ("SWE-bench flags: open model no, open system (agent code) yes; "
+                                 "checked by the SWE-bench team: no.")
+    assert kgcompass["setting"] == {"harness": "KGCompass + Claude 4 Sonnet (20250514)", "attempts": "multiple",
+                                    "snapshot": "claude-4-sonnet-20250514"}
+    assert kgcompass["subject"] == "claude-sonnet-4" and kgcompass["benchmark"] == "swe-bench-lite"
+
+
+def test_multi_model_entry_is_skipped_as_a_system_score(imported):
+    _, _, report, document = imported
+    commit_id = document["source"]["commit"]
+    assert report.skipped == [f"{FILE} at {commit_id[:12]} (2025-12-10): 1 entries name no model or several, "
+                              "first Verified entry 1"]
+    assert not any(c["id"] == "verified-1" for c in document["claims"])
+
+
+def test_unknown_model_of_other_boards_is_reported_not_created_from_the_system_builder(imported):
+    data, _, report, _ = imported
+    assert report.unresolved == {"model 'gemini-3-pro-preview' (unknown)": [f"{FILE} Verified entry 2"]}
+    reference = _load(data / "imports" / "swebench" / "reference.yaml")
+    assert "models" not in reference and "labs" not in reference
+    assert reference["benchmarks"][0]["id"] == "swe-bench-lite"
+    assert reference["benchmarks"][0]["parent"] == "swe-bench"
+
+
+def test_tree_validates(imported):
+    data, _, _, _ = imported
+    check_tree(load_tree(data))
+    validate_tree(data)
+
+
+def test_reimport_noop_and_next_month_adds_a_source(imported):
+    data, repo, first, _ = imported
+    again = swebench.run(repo, load_tree(data), data / "imports" / "swebench")
+    assert again.written == [] and again.unchanged == first.written
+    boards = json.loads((repo / FILE).read_text())
+    boards["leaderboards"][0]["results"][0]["resolved"] = 74.6
+    (repo / FILE).write_text(json.dumps(boards))
+    commit(repo, "2026-01-05")
+    later = swebench.run(repo, load_tree(data), data / "imports" / "swebench")
+    assert [_load(p)["source"]["date"] for p in later.written] == ["2026-01-05"]
+
+
+def test_bad_entry_names_board_and_entry(tmp_path):
+    def corrupt(boards):
+        boards["leaderboards"][1]["results"][1]["resolved"] = "lots"
+    data = data_tree(tmp_path)
+    repo = _repo(tmp_path, edit=corrupt)
+    with pytest.raises(DataError) as error:
+        swebench.run(repo, load_tree(data), data / "imports" / "swebench")
+    assert str(error.value.problems[0]) == f"{FILE}: Verified entry 2: needs a name and 'resolved' from 0 to 100, not 'lots'"
+    assert not (data / "imports" / "swebench").exists()
+
+
+def test_attempts_tag():
+    assert attempts({"tags": ["System: Attempts - 2+"]}) == "multiple"
+    assert attempts({"tags": ["System: Attempts - 1"]}) == 1
+    assert attempts({"tags": []}) is None
