@@ -16,8 +16,10 @@ The pages (``kg.web.pages``, optional) add their routes through ``page_routes(st
 files under ``/static``.
 """
 
+import asyncio
 import importlib
 import importlib.util
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -70,6 +72,14 @@ def _middleware(settings: ServeSettings) -> list[Middleware]:
     return middleware
 
 
+async def _warm(runner: QueryRunner) -> None:
+    """Answer the default parity question into the runner's cache; a failure is only logged."""
+    try:
+        await runner.answer("parity", {})
+    except Exception as failure:  # noqa: BLE001 - a warm-up must never stop the server
+        logging.getLogger("kg.serve").warning("warm-up of the parity answer failed: %s", failure)
+
+
 def create_app(store_dir: Path, settings: ServeSettings | None = None) -> Starlette:
     """The ASGI app serving the store at ``store_dir`` (read-only) under ``settings``.
 
@@ -85,9 +95,13 @@ def create_app(store_dir: Path, settings: ServeSettings | None = None) -> Starle
         runner = QueryRunner(store_dir, settings)
         await runner.start()
         app.state.queries = runner
+        # the home page's default answer is computed once at start-up, so its first visitor
+        # gets it from the cache instead of waiting for the parity query
+        warm_up = asyncio.get_running_loop().create_task(_warm(runner))
         try:
             yield
         finally:
+            warm_up.cancel()
             await runner.close()
             session.close()
 
