@@ -20,13 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.engine_servers import ENGINES, EngineMissing  # noqa: E402
+from benchmarks.engine_servers import ENGINES, EngineMissing, canonical, credentials  # noqa: E402
 from kg.budget import QueryBudget, use_budget  # noqa: E402
 from kg.canned import run_canned  # noqa: E402
 from kg.push import push_store  # noqa: E402
 from kg.remote import RemoteEndpoint  # noqa: E402
 from kg.session import Session  # noqa: E402
-from tests.test_engines import canonical, credentials  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "scale-out.md"
 MARK_START, MARK_END = "<!-- scale-out table: start -->", "<!-- scale-out table: end -->"

@@ -9,6 +9,8 @@ the ``with`` block ends. An engine whose program is not installed raises ``Engin
   ``/sparql-graph-crud-auth`` (Digest authentication as the ``dba`` user).
 """
 
+import json
+import os
 import shutil
 import socket
 import subprocess
@@ -138,3 +140,28 @@ def virtuoso_server(work: Path, memory_mb: int = 512) -> Iterator[EngineServer]:
 
 ENGINES = {"oxigraph": oxigraph_server, "virtuoso": virtuoso_server}
 """Every external engine the portability tests and the scale-out benchmark run on."""
+
+
+@contextmanager
+def credentials(server: EngineServer) -> Iterator[None]:
+    """The engine's push credentials in the environment, for the block only."""
+    saved = {key: os.environ.get(key) for key in server.credentials}
+    os.environ.update(server.credentials)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _comparable(value):
+    return float(f"{value:.12g}") if isinstance(value, float) else value
+
+
+def canonical(rows: list[dict]) -> list[str]:
+    """Rows as sorted JSON texts, numbers to 12 significant digits: equal answers compare equal."""
+    return sorted(json.dumps({k: _comparable(v) for k, v in row.items()}, sort_keys=True, default=str)
+                  for row in rows)

@@ -227,7 +227,8 @@ def _collect(store_dir: Path) -> None:
     """Delete generations that are neither current nor open by a reader, and killed writes' leftovers."""
     current = current_generation(store_dir).name
     prefix = f".{store_dir.name}."
-    for path in store_dir.parent.glob(prefix + "*"):
+    # generations first, then the files that belong to deleted generations
+    for path in sorted(store_dir.parent.glob(prefix + "*"), key=lambda p: not p.is_dir()):
         kind = path.name[len(prefix):].split("-", 1)[0]
         if kind == "link" and path.name != current:
             path.unlink(missing_ok=True)

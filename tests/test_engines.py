@@ -8,7 +8,6 @@ divides in double precision). An engine that is not installed skips only its own
 """
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from test_hostile_input import BAD_PARAMETERS
 from typer.testing import CliRunner
 
-from benchmarks.engine_servers import ENGINES, EngineMissing, EngineServer, free_port
+from benchmarks.engine_servers import ENGINES, EngineMissing, EngineServer, canonical, credentials, free_port
 from kg.canned import run_canned
 from kg.cli import app
 from kg.errors import RemoteError
@@ -76,21 +75,6 @@ CRASHING = {
 
 
 @contextmanager
-def credentials(server: EngineServer) -> Iterator[None]:
-    """The engine's push credentials in the environment, for the block only."""
-    saved = {key: os.environ.get(key) for key in server.credentials}
-    os.environ.update(server.credentials)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@contextmanager
 def engine_holding(name: str, store: Path, work: Path) -> Iterator[EngineServer]:
     """An engine started in ``work`` and filled from ``store`` by kg push; skipped when not installed."""
     try:
@@ -118,16 +102,6 @@ def engine_with_data(request, real_store, tmp_path_factory) -> Iterator[EngineSe
     """Each external engine holding the graph built from data/."""
     with engine_holding(request.param, real_store, tmp_path_factory.mktemp(request.param + "-data")) as server:
         yield server
-
-
-def _comparable(value):
-    return float(f"{value:.12g}") if isinstance(value, float) else value
-
-
-def canonical(rows: list[dict]) -> list[str]:
-    """Rows as sorted JSON texts, numbers to 12 significant digits: equal answers compare equal."""
-    return sorted(json.dumps({k: _comparable(v) for k, v in row.items()}, sort_keys=True, default=str)
-                  for row in rows)
 
 
 def _same_answer(server: EngineServer, store: Path, name: str, params: dict[str, str]) -> None:

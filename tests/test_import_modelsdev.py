@@ -54,11 +54,16 @@ def test_model_records_give_facts_and_scores_with_cited_origin(imported):
 
 
 def test_models_are_resolved_or_created_with_models_dev_ids(imported):
-    data, _, _ = imported
+    data, _, report = imported
     reference = _load(data / "imports" / "modelsdev" / "reference.yaml")
     created = {m["name"]: m for m in reference["models"]}
-    assert {"scheme": "models-dev", "value": "openai/gpt-5.4"} in created["GPT-5.4"]["identifiers"]
-    assert created["GPT-5.4"]["imported"] == "modelsdev"
+    # DeepSeek Chat is not in the curated reference: created, with its models.dev id
+    assert {"scheme": "models-dev", "value": "deepseek/deepseek-chat"} in created["DeepSeek Chat"]["identifiers"]
+    assert created["DeepSeek Chat"]["imported"] == "modelsdev"
+    # GPT-5.4 is (data/reference/frontier-2025b.yaml): resolved to the curated entity, not created again
+    assert "GPT-5.4" not in created
+    [records] = _named(report, "modelsdev-models-")
+    assert {c["subject"] for c in records["claims"] if c["mention"] == "GPT-5.4"} == {"gpt-5.4"}
 
 
 def test_first_month_lists_every_price_and_later_months_only_changes(imported):
