@@ -12,6 +12,10 @@ for the claims a ``kg add`` brings), documented in the ontology:
   (until ``pk:periodUntil``, exclusive, when a later fact changed it) put the subject on.
   ``pk:SourceOpennessPeriod`` nodes do the same with one source's own facts only, for questions
   asked of one source. What "open" means lives here and only here (``side``).
+- per model or family named by a lineage claim, ``pk:lineageAncestorOrSelf`` to itself and to
+  every model or family it is built on through any chain of lineage claims (any relation and
+  status), so lineage up is ``?model pk:lineageAncestorOrSelf ?x`` and lineage down
+  ``?x pk:lineageAncestorOrSelf ?model``: plain joins from a bound model, on any engine.
 """
 
 import hashlib
@@ -236,10 +240,56 @@ def _decimal(term: ox.Literal | None) -> Decimal | None:
     return Decimal(term.value) if term is not None else None
 
 
+LINEAGE_EDGES = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+SELECT DISTINCT ?child ?parent WHERE { ?claim a pk:LineageClaim ; pk:child ?child ; pk:parent ?parent . }"""
+
+NEW_LINEAGE_CHILDREN = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+SELECT DISTINCT ?child WHERE {
+  # bind ?claim
+  ?claim a pk:LineageClaim ; pk:child ?child .
+}"""
+
+
+def _reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
+    """``start`` and everything reached from it along ``edges`` (cycles are walked once)."""
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        for nxt in edges.get(frontier.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return seen
+
+
+def lineage_quads(store: ox.Store, graph: ox.NamedNode,
+                  descendants_of: set[str] | None = None) -> Iterator[ox.Quad]:
+    """``pk:lineageAncestorOrSelf`` from every model or family a lineage claim names (or only
+    from ``descendants_of`` and what is built on them) to itself and each of its ancestors."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    children: dict[str, set[str]] = defaultdict(set)
+    for row in query(store, LINEAGE_EDGES):
+        child, parent = row["child"].value, row["parent"].value
+        parents[child].add(parent)
+        children[parent].add(child)
+    if descendants_of is None:
+        nodes = set(parents) | set(children)
+    else:
+        nodes = {node for start in descendants_of for node in _reachable(start, children)}
+    predicate = _pk("lineageAncestorOrSelf")
+    for node in sorted(nodes):
+        subject = ox.NamedNode(node)
+        for ancestor in sorted(_reachable(node, parents)):
+            yield ox.Quad(subject, predicate, ox.NamedNode(ancestor), graph)
+
+
 def key_quads(store: ox.Store, graph: ox.NamedNode) -> Iterable[ox.Quad]:
-    """Every precomputed key of a freshly built store: claim ranks and openness periods."""
+    """Every precomputed key of a freshly built store: claim ranks, openness periods, lineage closure."""
     yield from claim_key_quads(store, graph)
     yield from openness_quads(store, graph)
+    yield from lineage_quads(store, graph)
 
 
 AFFECTED_SUBJECTS = """
@@ -262,12 +312,18 @@ SELECT ?period ?p ?o ?g WHERE {
 
 def refresh_keys(store: ox.Store, new_claims: set[str], graph: ox.NamedNode,
                  periods_graph: ox.NamedNode) -> None:
-    """After an add: rank keys for the new claims into ``graph``, and the openness periods of
-    the subjects whose weights or licence facts the new claims change, replaced in ``periods_graph``."""
+    """After an add: rank keys for the new claims into ``graph``; into ``periods_graph`` (the
+    store-wide derived graph) the openness periods of the subjects whose weights or licence facts
+    the new claims change, replaced, and the lineage closure of every model or family built on
+    the child of a new lineage claim (an add only adds edges, so the closure only grows)."""
     if not new_claims:
         return
     store.extend(list(claim_key_quads(store, graph, new_claims)))
-    facts = bind(AFFECTED_SUBJECTS, {"fact": [ox.NamedNode(c) for c in sorted(new_claims)]})
+    claims = [ox.NamedNode(c) for c in sorted(new_claims)]
+    children = {row["child"].value for row in query(store, bind(NEW_LINEAGE_CHILDREN, {"claim": claims}))}
+    if children:
+        store.extend(list(lineage_quads(store, periods_graph, children)))
+    facts = bind(AFFECTED_SUBJECTS, {"fact": claims})
     subjects = {row["subject"].value for row in query(store, facts)}
     if not subjects:
         return

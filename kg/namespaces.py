@@ -167,6 +167,7 @@ class PK(DefinedNamespace):
     periodFrom: URIRef
     periodUntil: URIRef
     periodSource: URIRef
+    lineageAncestorOrSelf: URIRef
     # push manifest (kg/push.py)
     contentDigest: URIRef
 
