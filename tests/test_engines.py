@@ -44,33 +44,18 @@ PARAMETER_SETS = [
 REAL_DATA_QUESTIONS = [
     ("parity", {}), ("parity", {"asOf": "2026-03-02", "sources": "first-party"}),
     ("contradictions", {"model": "DeepSeek-V3"}), ("lineage", {"model": "InternVL3-78B"}),
-    ("coverage", {"lab": "deepseek"}), ("lag", {"benchmark": "MMLU"}),
+    ("coverage", {"lab": "deepseek"}), ("lag", {"benchmark": "MMLU"}), ("lag", {}),
+    ("lineage", {"model": "Mistral-7B-v0.1", "direction": "down"}), ("audit", {}),
 ]
 """Questions asked of each engine holding data/ (the committed graph)."""
 
 
-AUDIT_GAP = ("Virtuoso 7.2.5 fails the audit query (error SR128 'Numeric value out of range' in an expression "
-             "over an unbound value); not yet rewritten")
-LINEAGE_DOWN_GAP = ("Virtuoso 7.2.5 refuses the zero-or-more path down from a bound model (error TR...: "
-                    "'transitive derived table ... neither end bound'); needs a precomputed closure")
-KNOWN_GAPS = {
-    ("virtuoso", "audit", ()): AUDIT_GAP,
-    ("virtuoso", "audit", (("source", "parity-article"),)): AUDIT_GAP,
-    ("virtuoso", "lineage", (("model", "open-base-70b"),)): LINEAGE_DOWN_GAP,
-    ("virtuoso", "lineage", (("direction", "down"), ("model", "open-base-70b"))): LINEAGE_DOWN_GAP,
-    ("virtuoso", "lag", (("benchmark", "MMLU"),)): ("Virtuoso 7.2.5 fails lag narrowed to one benchmark on data/ "
-                                                    "(error VECSL 'ssl refd before set', an internal error)"),
-}
+KNOWN_GAPS: dict[tuple[str, str, tuple], str] = {}
 """(engine, question, parameters) known not to give the embedded answer, each with the reason
 (docs/scale-out.md). A known gap is still asked: if it starts to pass, the test fails so the entry
 is removed."""
 
-CRASHING = {
-    ("virtuoso", "contradictions", (("model", "DeepSeek-V3"),)): "Virtuoso 7.2.5 exits (the server process "
-        "ends) on contradictions narrowed to one model on data/",
-    ("virtuoso", "parity", (("asOf", "2026-03-02"), ("sources", "first-party"))): "Virtuoso 7.2.5: error SQ199 "
-        "'Maximum size (32767) of a code vector exceeded' compiling parity with --as-of on data/",
-}
+CRASHING: dict[tuple[str, str, tuple], str] = {}
 """Cases not asked at all because they crash or overload the engine, with the reason."""
 
 
