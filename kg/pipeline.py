@@ -169,7 +169,9 @@ def build(data_dir: Path, store_dir: Path, progress: Progress | None = None) -> 
         store.bulk_extend(graph_quads(ontology_graph(), ONTOLOGY_GRAPH))
         store.bulk_extend(graph_quads(validated.reference, REFERENCE_GRAPH))
         store.bulk_load(_Chained(validated.nquads()), format=ox.RdfFormat.N_QUADS)
-        store.bulk_extend(graph_quads(derive_pairs(store), DERIVED_GRAPH))
+        claims = [claim for source in validated.sources for claim in source.comparable]
+        pairs = comparable_pairs(claims, read_relations(store))
+        store.bulk_extend(graph_quads(pair_graph(pairs), DERIVED_GRAPH))
         store.bulk_extend(list(key_quads(store, ox.NamedNode(str(DERIVED_GRAPH)))))
 
     count = write_generation(store_dir, fill, from_current=False)

@@ -6,7 +6,8 @@ references and values against the reference index, convert it to triples, then v
 chunk's not-yet-validated sources with pySHACL in one run, each with the types of the reference
 entities it points to (a source whose file, reference data and rules are unchanged since it last
 passed is not validated again: ``kg.validation``'s cache). What comes back is small: problems, an
-outline for the checks across files, and the source's triples as N-Quads for the store's loader.
+outline for the checks across files, the source's triples as N-Quads for the store's loader, and
+its comparable claims (``kg.derive``) for the pairs the build derives.
 """
 
 from collections import defaultdict
@@ -16,6 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
+from kg.comparability import ComparableClaim
+from kg.derive import comparable_claims_of
 from kg.errors import DataError, Problem, display_path
 from kg.integrity import ReferenceIndex, SourceOutline, check_source, outline_of
 from kg.loading import LoadedSource, load_source_file
@@ -45,6 +48,7 @@ class CheckedSource:
     triples: int = 0
     problems: list[Problem] = field(default_factory=list)
     nquads: bytes = b""
+    comparable: list[ComparableClaim] = field(default_factory=list)  # for the derived pairs
 
     @property
     def claims(self) -> int:
@@ -122,8 +126,9 @@ def _check_loaded(sources: list[tuple[CheckedSource, LoadedSource]], context: Ch
             continue  # converting needs every reference resolved
         triples = source_triples(loaded.record, context.index)
         result.triples = len(triples)
-        result.nquads = ox.serialize(graph_quads(triples, source_graph(loaded.record.source.id)),
-                                     format=ox.RdfFormat.N_QUADS)
+        quads = list(graph_quads(triples, source_graph(loaded.record.source.id)))
+        result.nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        result.comparable = comparable_claims_of(quads)
         digest = source_digest(loaded.path.read_bytes(), context.reference_digest)
         if not is_validated(digest):
             pending.append(_Pending(result, triples, digest, origins_of(loaded)))
