@@ -43,6 +43,7 @@ README = Path(__file__).resolve().parent / "README.md"
 SECTION = "## Scale (bench_scale.py)"
 SIZE_WORDS = {"k": 1_000, "m": 1_000_000}
 SCAN = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+BUILD_OP = "kg build (empty validation cache)"
 STARTUP_OP = "start-up (sparql ASK {})"
 say = partial(print, flush=True)
 SCAN_OP = "full scan (COUNT of all quads)"
@@ -83,8 +84,10 @@ class Sample:
         return self.code is None
 
 
-def run_kg(args: list[str], timeout: float, cwd: Path | None = None, capture: bool = False) -> Sample:
-    """Run `kg ARGS` as a child process; wall time, CPU and peak RSS come from wait4 on that child."""
+def run_kg(args: list[str], timeout: float, cwd: Path | None = None, capture: bool = False,
+           env: dict[str, str] | None = None) -> Sample:
+    """Run `kg ARGS` as a child process; wall time, CPU and peak RSS come from wait4 on that child
+    (CPU includes the worker processes a build starts and waits for)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -92,7 +95,7 @@ def run_kg(args: list[str], timeout: float, cwd: Path | None = None, capture: bo
             stdout=out if capture else subprocess.DEVNULL,
             stderr=err,
             cwd=cwd,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
         )
         deadline = started + timeout
         pause = 0.002
@@ -171,13 +174,13 @@ REPEAT_LIMIT = {"seconds": math.inf}  # a run longer than this is not repeated (
 
 
 def timed(op: str, args: list[str], repeat: int, timeout: float, cwd: Path | None = None,
-          before=None, log=say) -> Result:
+          before=None, log=say, env: dict[str, str] | None = None) -> Result:
     """Median of ``repeat`` runs; stops repeating after a timeout, a failure or a run over the limit."""
     result = Result(op, timeout=timeout)
     for _ in range(repeat):
         if before:
             before()
-        sample = run_kg(args, timeout, cwd)
+        sample = run_kg(args, timeout, cwd, env=env)
         result.samples.append(sample)
         if sample.code != 0 or sample.seconds > REPEAT_LIMIT["seconds"]:
             break
@@ -241,7 +244,7 @@ def query_ops(narrow: dict) -> list[tuple[str, list[str]]]:
 
 
 def run_size(tree: Path, repeat: int, timeout: float, log=say,
-             build_timeout: float | None = None) -> SizeRun:
+             build_timeout: float | None = None, questions: bool = True) -> SizeRun:
     """Time every operation on one generated tree (the store is written under the tree)."""
     manifest = json.loads((tree / "manifest.json").read_text(encoding="utf-8"))
     data, store = tree / manifest["data"], tree / "store"
@@ -251,23 +254,28 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
     results: list[Result] = []
     build = ["build", "--data", str(data), "--store", str(store)]
 
-    # build, with the triple count from the last build's output
+    # a first build: every run starts from an empty validation cache (nothing validated before)
     build_timeout = build_timeout or timeout
-    result = Result("kg build", timeout=build_timeout)
+    cold_cache = tree / "cache-cold"
+    result = Result(BUILD_OP, timeout=build_timeout)
     triples = None
     for _ in range(repeat):
-        sample = run_kg(build, build_timeout, capture=True)
+        shutil.rmtree(cold_cache, ignore_errors=True)
+        sample = run_kg(build, build_timeout, capture=True, env={"PARITYKG_CACHE": str(cold_cache)})
         result.samples.append(sample)
         words = sample.stdout.split()
         triples = int(words[words.index("triples,") - 1]) if "triples," in words else triples
         if sample.code != 0 or sample.seconds > REPEAT_LIMIT["seconds"]:
             break
-    log(f"  {'kg build':<44} {result.shown():>12} s  rss {result.rss_mb or 0:7.0f} MB  ({triples} triples)")
+    shutil.rmtree(cold_cache, ignore_errors=True)
+    log(f"  {BUILD_OP:<44} {result.shown():>12} s  rss {result.rss_mb or 0:7.0f} MB  ({triples} triples)")
     results.append(result)
     if result.seconds is None:
         reason = "no store: the build did not finish"
         results += [Result(op, timeout=timeout, skipped=reason) for op in _later_ops(manifest)]
         return SizeRun(label, manifest["target_triples"], triples, results, manifest)
+    warm = {"PARITYKG_CACHE": str(tree / "cache-warm")}
+    run_kg(build, build_timeout, env=warm)  # untimed: fills the cache the later builds find
 
     # rebuild after editing one source file (alternately edited and restored, restored at the end)
     edit = tree / manifest["edit_file"]
@@ -281,7 +289,7 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
 
     try:
         results.append(timed("kg build after editing one source", build, repeat, build_timeout,
-                             before=toggle, log=log))
+                             before=toggle, log=log, env=warm))
     finally:
         edit.write_text(original, encoding="utf-8")
 
@@ -300,7 +308,7 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
     try:
         results.append(timed("kg add (20-claim source)", ["add", str(tree / manifest["add_file"]),
                                                           "--store", str(copy)],
-                             repeat, timeout, before=fresh_copy, log=log))
+                             repeat, timeout, before=fresh_copy, log=log, env=warm))
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 
@@ -310,6 +318,8 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
                                    f"{timeout:g}"], repeat, timeout, log=log))
     # the CLI's own query time limit (60 s by default) must not cut a measurement short on a busy machine
     limit = ["--timeout", f"{timeout:g}"]
+    if not questions:
+        return SizeRun(label, manifest["target_triples"], triples, results, manifest)
     for op, args in query_ops(manifest["narrow"]):
         results.append(timed(op, [*args, "--store", str(store), "-F", "json", *limit], repeat, timeout,
                              log=log))
@@ -383,7 +393,7 @@ def report(runs: list[SizeRun], repeat: int) -> str:
                 f"| {op} | {run.label} | {triples} | {result.shown()} | "
                 f"{_ratio(seconds, scan.seconds if scan else None)} | "
                 f"{_ratio(seconds, start.seconds if start else None)} | {cpu} | {rss} |")
-    builds = [(run, run.get("kg build")) for run in runs]
+    builds = [(run, run.get(BUILD_OP)) for run in runs]
     rate = ", ".join(f"{run.label}: {run.triples / b.seconds:,.0f} triples/s" for run, b in builds
                      if b and b.seconds and run.triples)
     lines += ["", f"Build throughput: {rate or '-'}.", ""]
@@ -438,13 +448,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--write-readme", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--no-questions", action="store_true",
+                        help="time builds, add, start-up and the full scan only (not the canned questions)")
     args = parser.parse_args()
     REPEAT_LIMIT["seconds"] = args.repeat_limit
     command = "python benchmarks/bench_scale.py " + " ".join(sys.argv[1:])
     runs = []
     for text in args.sizes.split(","):
         tree = ensure_tree(args.work, parse_size(text), args.seed)
-        runs.append(run_size(tree, args.repeat, args.timeout, build_timeout=args.build_timeout))
+        runs.append(run_size(tree, args.repeat, args.timeout, build_timeout=args.build_timeout,
+                             questions=not args.no_questions))
         table = report(runs, args.repeat)
         print()
         print(table)

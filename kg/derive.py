@@ -162,6 +162,15 @@ def _claim(iri: str, values: dict[str, Term]) -> ComparableClaim:
     )
 
 
+_CLAIM_PREDICATE_IRIS = frozenset([str(RDF.type), *(_PK + name for name in CLAIM_PREDICATES)])
+
+
+def comparable_claims_of(quads: Iterable[ox.Quad]) -> list[ComparableClaim]:
+    """The comparable claims among freshly converted quads (what ``read_claims`` reads back)."""
+    return _claims_from_triples((q.subject.value, q.predicate.value, q.object) for q in quads
+                                if q.predicate.value in _CLAIM_PREDICATE_IRIS)
+
+
 def read_claims(store: ox.Store, focus: Iterable[str] | None = None) -> list[ComparableClaim]:
     """The comparable claims in the store: all of them, or those about the ``focus`` entity IRIs."""
     def triples(sparql: str, bindings: dict | None = None):

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kg.errors import DataError, Problem, display_path
 from kg.loading import DataTree, LoadedSource
@@ -211,25 +210,37 @@ def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
     return None
 
 
-def check_sources(sources: list[LoadedSource], index: ReferenceIndex) -> list[Problem]:
-    """Check source files: ids unique (also against the store), references, lineage cycles."""
+@dataclass(frozen=True)
+class SourceOutline:
+    """What the checks across source files need to know of one file: its id and lineage edges."""
+
+    file: str
+    source_id: str
+    lineage: tuple[tuple[str, str, str], ...]  # child, parent, record ("claim 'x'")
+
+
+def outline_of(loaded: LoadedSource) -> SourceOutline:
+    """The outline of one loaded source file."""
+    return SourceOutline(display_path(loaded.path), loaded.record.source.id, tuple(
+        (claim.child, claim.parent, f"claim '{claim.id}'")
+        for claim in loaded.record.claims if isinstance(claim, LineageClaim)))
+
+
+def check_across(outlines: Iterable[SourceOutline], index: ReferenceIndex) -> list[Problem]:
+    """Checks across source files (and the store): source ids unique, no lineage cycle."""
     problems: list[Problem] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     edges = list(index.lineage_edges)
     edge_origin: dict[tuple[str, str], tuple[str, str]] = {}
-    for loaded in sources:
-        source_id = loaded.record.source.id
-        name = display_path(loaded.path)
-        if source_id in seen or source_id in index.source_ids:
-            where = display_path(seen[source_id]) if source_id in seen else "the store"
-            problems.append(Problem(name, f"source '{source_id}'",
+    for outline in outlines:
+        if outline.source_id in seen or outline.source_id in index.source_ids:
+            where = seen.get(outline.source_id, "the store")
+            problems.append(Problem(outline.file, f"source '{outline.source_id}'",
                                     f"duplicate source id: already in {where}"))
-        seen[source_id] = loaded.path
-        problems.extend(check_source(loaded, index))
-        for claim in loaded.record.claims:
-            if isinstance(claim, LineageClaim):
-                edges.append((claim.child, claim.parent))
-                edge_origin[(claim.child, claim.parent)] = (name, f"claim '{claim.id}'")
+        seen[outline.source_id] = outline.file
+        for child, parent, record in outline.lineage:
+            edges.append((child, parent))
+            edge_origin[(child, parent)] = (outline.file, record)
     cycle = find_cycle(edges)
     if cycle:
         steps = list(zip(cycle, cycle[1:], strict=False))
@@ -237,6 +248,12 @@ def check_sources(sources: list[LoadedSource], index: ReferenceIndex) -> list[Pr
         path = " -> ".join(cycle)
         problems.append(Problem(file, record, f"lineage cycle: {path} (a model cannot descend from itself)"))
     return problems
+
+
+def check_sources(sources: list[LoadedSource], index: ReferenceIndex) -> list[Problem]:
+    """Check source files: references and values, ids unique (also against the store), lineage cycles."""
+    problems = [problem for loaded in sources for problem in check_source(loaded, index)]
+    return problems + check_across((outline_of(loaded) for loaded in sources), index)
 
 
 def check_tree(tree: DataTree) -> ReferenceIndex:

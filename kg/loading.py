@@ -185,27 +185,49 @@ def data_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
     return references, sources
 
 
-def load_tree(data_dir: Path) -> DataTree:
-    """Read every file of a data tree; collect the problems of all files before raising."""
+def _no_directory(data_dir: Path) -> DataError:
+    return DataError([Problem(display_path(data_dir), "directory", "does not exist")])
+
+
+def load_references(data_dir: Path, reference_paths: list[Path]) -> list[LoadedReference]:
+    """Read every reference file of a data tree; collect the problems of all files before raising."""
     if not data_dir.is_dir():
-        raise DataError([Problem(display_path(data_dir), "directory", "does not exist")])
-    reference_paths, source_paths = data_files(data_dir)
+        raise _no_directory(data_dir)
     if not reference_paths:
         raise DataError(
             [Problem(display_path(data_dir / REFERENCE_DIR), "directory", "has no *.yaml files")]
         )
+    return _load_all(reference_paths, data_dir, load_reference_file)
+
+
+def _load_all(paths: list[Path], data_dir: Path, load: Any) -> list[Any]:
+    loaded: list[Any] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded.append(load(path, data_dir))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
+    return loaded
+
+
+def load_tree(data_dir: Path) -> DataTree:
+    """Read every file of a data tree; collect the problems of all files before raising."""
+    if not data_dir.is_dir():
+        raise _no_directory(data_dir)
+    reference_paths, source_paths = data_files(data_dir)
     tree = DataTree()
     problems: list[Problem] = []
-    for path in reference_paths:
-        try:
-            tree.references.append(load_reference_file(path, data_dir))
-        except DataError as exc:
-            problems.extend(exc.problems)
-    for path in source_paths:
-        try:
-            tree.sources.append(load_source_file(path, data_dir))
-        except DataError as exc:
-            problems.extend(exc.problems)
+    try:
+        tree.references = load_references(data_dir, reference_paths)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    try:
+        tree.sources = _load_all(source_paths, data_dir, load_source_file)
+    except DataError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
     return tree

@@ -21,6 +21,8 @@ class PK(DefinedNamespace):
     EmbeddingModel: URIRef
     ModelFamily: URIRef
     Cohort: URIRef
+    ClaimSubject: URIRef
+    LineageEndpoint: URIRef
     Benchmark: URIRef
     Licence: URIRef
     Source: URIRef

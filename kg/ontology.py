@@ -64,10 +64,16 @@ def write_values_file() -> Path:
     return VALUES_FILE
 
 
-def ontology_graph() -> Graph:
-    """The vocabulary and the controlled values, as one graph."""
+def vocabulary_graph() -> Graph:
+    """The hand-written vocabulary: classes and properties."""
     graph = new_graph()
     graph.parse(VOCABULARY_FILE, format="turtle")
+    return graph
+
+
+def ontology_graph() -> Graph:
+    """The vocabulary and the controlled values, as one graph."""
+    graph = vocabulary_graph()
     graph += values_graph()
     return graph
 

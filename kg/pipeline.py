@@ -1,6 +1,15 @@
-"""Files -> pydantic -> RDF -> SHACL -> store, all or nothing."""
+"""Files -> pydantic -> RDF -> SHACL -> store, all or nothing.
 
-from collections.abc import Callable
+A build reads the reference files here, then hands the source files to worker processes
+(``kg.source_check``) that read, check, convert and validate them and send back N-Quads, which go
+to Oxigraph's bulk loader; the comparable pairs and the precomputed keys are derived from the
+store afterwards. Checks across files (duplicate ids, lineage cycles) run here on the outlines.
+"""
+
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,44 +25,54 @@ from kg.derive import (
     read_claims_by_iri,
     read_relations,
 )
-from kg.errors import DataError, display_path
-from kg.integrity import ReferenceIndex, check_sources, check_tree
+from kg.errors import DataError, Problem, display_path
+from kg.integrity import ReferenceIndex, check_across, index_reference
 from kg.keys import key_quads, refresh_keys
-from kg.loading import DataTree, LoadedSource, load_source_file, load_tree
-from kg.namespaces import (
-    ONTOLOGY_GRAPH,
-    REFERENCE_GRAPH,
-    claim_iri,
-    entity_iri,
-    source_graph,
-    source_iri,
-)
+from kg.loading import DataTree, LoadedReference, data_files, load_references, load_source_file
+from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, claim_iri, entity_iri
 from kg.ontology import ontology_graph
-from kg.rdf import reference_graph, source_graph_of
+from kg.rdf import reference_graph
+from kg.source_check import (
+    CheckContext,
+    CheckedSource,
+    check_chunk,
+    check_files,
+    check_loaded,
+    entity_types,
+    init_worker,
+)
 from kg.store import graph_from_store, graph_quads, open_store, query, write_generation, writer_lock
-from kg.validation import Origin, SourceToValidate, graph_digest, source_digest, validate_sources
+from kg.validation import Origin, graph_digest, validate_reference
 
 Progress = Callable[[str], None]
+
+SMALL_TREE_BYTES = 300_000
+"""Source files totalling less than this are checked in-process (starting workers costs more)."""
+CHUNK_BYTES = 400_000
+"""Upper size of the chunk of source files one worker checks at a time (about 25k triples)."""
 
 
 @dataclass
 class ValidatedTree:
-    """A data tree that passed every check, with the graphs it turns into."""
+    """A data tree that passed every check: its reference graph and its checked sources."""
 
-    tree: DataTree
-    index: ReferenceIndex
     reference: Graph
-    sources: dict[str, Graph]
+    index: ReferenceIndex
+    sources: list[CheckedSource]
 
     @property
     def claim_count(self) -> int:
         """How many claims the tree holds."""
-        return sum(len(s.record.claims) for s in self.tree.sources)
+        return sum(s.claims for s in self.sources)
+
+    def nquads(self) -> Iterator[bytes]:
+        """Every source's triples, in its named graph, as N-Quads."""
+        return (s.nquads for s in self.sources)
 
 
-def _reference_origins(tree: DataTree) -> dict[URIRef, Origin]:
+def _reference_origins(references: list[LoadedReference]) -> dict[URIRef, Origin]:
     origins: dict[URIRef, Origin] = {}
-    for loaded in tree.references:
+    for loaded in references:
         name = display_path(loaded.path)
         for section, kind in (("labs", "lab"), ("families", "family"), ("models", "model"),
                               ("cohorts", "cohort"), ("benchmarks", "benchmark"),
@@ -63,38 +82,72 @@ def _reference_origins(tree: DataTree) -> dict[URIRef, Origin]:
     return origins
 
 
-def _source_origins(sources: list[LoadedSource]) -> dict[URIRef, Origin]:
-    origins: dict[URIRef, Origin] = {}
-    for loaded in sources:
-        name = display_path(loaded.path)
-        src = loaded.record.source
-        origins[source_iri(src.id)] = Origin(name, f"source '{src.id}'")
-        for claim in loaded.record.claims:
-            origins[claim_iri(src.id, claim.id)] = Origin(name, f"claim '{claim.id}'")
-    return origins
+def _workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _size(path: Path) -> int:
+    """A file's size for planning the work (0 if it cannot be read: checking it says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _chunks(paths: list[Path], chunk_bytes: int) -> list[list[str]]:
+    """Source files in chunks of about ``chunk_bytes`` (largest first, so the last chunks are small)."""
+    chunks: list[list[str]] = []
+    size = chunk_bytes
+    for path in sorted(paths, key=_size, reverse=True):
+        if size >= chunk_bytes:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(str(path))
+        size += _size(path)
+    return chunks
+
+
+def check_source_files(paths: list[Path], context: CheckContext,
+                       run_meanwhile: Callable[[], None] = lambda: None) -> list[CheckedSource]:
+    """Check source files, in worker processes when there is enough to do; ``run_meanwhile`` runs
+    in this process while the workers work. Results come in the order of ``paths``."""
+    total = sum(_size(path) for path in paths)
+    workers = min(_workers(), max(1, total // CHUNK_BYTES))
+    if workers <= 1 or total < SMALL_TREE_BYTES:
+        run_meanwhile()
+        return check_files(paths, context)
+    chunks = _chunks(paths, min(CHUNK_BYTES, max(total // (4 * workers), 1)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(context,)) as pool:
+        futures = [pool.submit(check_chunk, chunk) for chunk in chunks]
+        run_meanwhile()
+        by_path = {path: result for future, chunk in zip(futures, chunks, strict=True)
+                   for path, result in zip(chunk, future.result(), strict=True)}
+    return [by_path[str(path)] for path in paths]
 
 
 def validate_tree(data_dir: Path, progress: Progress | None = None) -> ValidatedTree:
     """Check a whole data tree (shape, references, SHACL); raise ``DataError`` on any problem."""
     say = progress or (lambda _: None)
-    say("reading files")
-    tree = load_tree(data_dir)
-    say("checking references")
-    index = check_tree(tree)
-    say("converting to RDF")
-    reference = reference_graph([loaded.record for loaded in tree.references])
-    sources = {s.record.source.id: source_graph_of(s.record, index) for s in tree.sources}
-    say("validating shapes")
-    reference_digest = graph_digest(reference)
-    to_validate = [
-        SourceToValidate(s.record.source.id, sources[s.record.source.id],
-                         source_digest(s.path.read_bytes(), reference_digest), _source_origins([s]))
-        for s in tree.sources
-    ]
-    problems = validate_sources(reference, _reference_origins(tree), to_validate)
+    say("reading reference files")
+    reference_paths, source_paths = data_files(data_dir)
+    references = load_references(data_dir, reference_paths)
+    index, problems = index_reference(DataTree(references=references))
     if problems:
         raise DataError(problems)
-    return ValidatedTree(tree, index, reference, sources)
+    reference = reference_graph([loaded.record for loaded in references])
+    context = CheckContext(index, entity_types(reference), graph_digest(reference), data_dir)
+    reference_problems: list[Problem] = []
+
+    def validate_reference_graph() -> None:
+        reference_problems.extend(validate_reference(reference, _reference_origins(references)))
+
+    say(f"checking {len(source_paths)} source files")
+    checked = check_source_files(source_paths, context, validate_reference_graph)
+    problems = reference_problems + [p for s in checked for p in s.problems]
+    problems += check_across((s.outline for s in checked if s.outline is not None), index)
+    if problems:
+        raise DataError(problems)
+    return ValidatedTree(reference, index, checked)
 
 
 @dataclass
@@ -111,19 +164,40 @@ def build(data_dir: Path, store_dir: Path, progress: Progress | None = None) -> 
     validated = validate_tree(data_dir, progress)
     if progress:
         progress("writing the store")
-    graphs: list[tuple[URIRef, Graph]] = [
-        (ONTOLOGY_GRAPH, ontology_graph()),
-        (REFERENCE_GRAPH, validated.reference),
-        *((source_graph(sid), g) for sid, g in validated.sources.items()),
-    ]
 
     def fill(store: ox.Store) -> None:
-        store.bulk_extend(quad for name, graph in graphs for quad in graph_quads(graph, name))
-        store.bulk_extend(graph_quads(derive_pairs(store), DERIVED_GRAPH))
+        store.bulk_extend(graph_quads(ontology_graph(), ONTOLOGY_GRAPH))
+        store.bulk_extend(graph_quads(validated.reference, REFERENCE_GRAPH))
+        store.bulk_load(_Chained(validated.nquads()), format=ox.RdfFormat.N_QUADS)
+        claims = [claim for source in validated.sources for claim in source.comparable]
+        pairs = comparable_pairs(claims, read_relations(store))
+        store.bulk_extend(graph_quads(pair_graph(pairs), DERIVED_GRAPH))
         store.bulk_extend(list(key_quads(store, ox.NamedNode(str(DERIVED_GRAPH)))))
 
     count = write_generation(store_dir, fill, from_current=False)
     return BuildReport(count, len(validated.sources), validated.claim_count)
+
+
+class _Chained(io.RawIOBase):
+    """A readable stream over a sequence of byte strings (fed to the bulk loader without joining)."""
+
+    def __init__(self, parts: Iterable[bytes]) -> None:
+        self._parts = iter(parts)
+        self._current = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - the io protocol's writable buffer
+        while not self._current:
+            part = next(self._parts, None)
+            if part is None:
+                return 0
+            self._current = memoryview(part)
+        size = min(len(buffer), len(self._current))
+        buffer[:size] = self._current[:size]
+        self._current = self._current[size:]
+        return size
 
 
 def derive_pairs(store: ox.Store, new_claims: set[str] | None = None) -> Graph:
@@ -211,24 +285,21 @@ def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
     loaded = load_source_file(file)
     with writer_lock(store_dir):  # the duplicate-id check and the write see the same store
         index, reference = store_index(store_dir)
-        problems = check_sources([loaded], index)
-        if problems:
+        context = CheckContext(index, entity_types(reference), graph_digest(reference))
+        [checked] = check_loaded([loaded], context)
+        problems = list(checked.problems)
+        if checked.outline is not None:
+            problems += check_across([checked.outline], index)
+        if problems or checked.outline is None:
             raise DataError(problems)
-        graph = source_graph_of(loaded.record, index)
-        item = SourceToValidate(loaded.record.source.id, graph,
-                                source_digest(file.read_bytes(), graph_digest(reference)),
-                                _source_origins([loaded]))
-        problems = validate_sources(reference, {}, [item], check_reference=False)
-        if problems:
-            raise DataError(problems)
-        source_id = loaded.record.source.id
-        new_claims = {str(claim_iri(source_id, claim.id)) for claim in loaded.record.claims}
+        source_id = checked.outline.source_id
+        new_claims = {str(claim_iri(source_id, claim_id)) for claim_id in checked.claim_ids}
 
         def fill(store: ox.Store) -> None:
-            store.extend(graph_quads(graph, source_graph(source_id)))
+            store.load(checked.nquads, format=ox.RdfFormat.N_QUADS)
             derived_here = derived_graph_for_source(source_id)
             store.extend(graph_quads(derive_pairs(store, new_claims), derived_here))
             refresh_keys(store, new_claims, ox.NamedNode(str(derived_here)), ox.NamedNode(str(DERIVED_GRAPH)))
 
         write_generation(store_dir, fill, from_current=True)
-    return source_id, len(loaded.record.claims)
+    return source_id, checked.claims

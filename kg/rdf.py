@@ -2,9 +2,11 @@
 
 import calendar
 from decimal import Decimal
+from typing import Any, Protocol
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
 
 from kg.integrity import ReferenceIndex
 from kg.loading import DataTree
@@ -36,6 +38,8 @@ from kg.records import (
 )
 from kg.vocabulary import FACT_PROPERTY_BY_SLUG
 
+Triple = tuple[Node, Node, Node]
+
 PREFIXES = {
     "pk": str(PK._NS),
     "id": "https://w3id.org/paritykg/id/",
@@ -48,6 +52,21 @@ PREFIXES = {
     "xsd": str(XSD),
     "rdfs": str(RDFS),
 }
+
+
+class TripleSink(Protocol):
+    """Something triples are added to: an rdflib ``Graph`` or a ``Triples`` list."""
+
+    def add(self, triple: Triple) -> Any:
+        """Add one triple."""
+
+
+class Triples(list):
+    """Triples in the order they were made: a light stand-in for a graph while converting."""
+
+    def add(self, triple: Triple) -> None:
+        """Add one triple (duplicates are kept; a store or graph drops them)."""
+        self.append(triple)
 
 
 def new_graph() -> Graph:
@@ -88,19 +107,20 @@ def _entity_kind(index: ReferenceIndex, ident: str) -> URIRef:
     return entity_iri(index.kinds[ident], ident)
 
 
-def _labels(graph: Graph, node: URIRef, name: str, aliases: list[str]) -> None:
+def _labels(graph: TripleSink, node: URIRef, name: str, aliases: list[str]) -> None:
     graph.add((node, SKOS.prefLabel, Literal(name)))
     for alias in aliases:
         graph.add((node, SKOS.altLabel, Literal(alias)))
 
 
-def _optional(graph: Graph, node: URIRef, predicate: URIRef, value: object) -> None:
+def _optional(graph: TripleSink, node: URIRef, predicate: URIRef, value: object) -> None:
     if value is None:
         return
     graph.add((node, predicate, value if isinstance(value, URIRef | Literal) else Literal(value)))
 
 
-def _identifiers(graph: Graph, node: URIRef, identifiers: list[ExternalId], imported: str | None) -> None:
+def _identifiers(graph: TripleSink, node: URIRef, identifiers: list[ExternalId],
+                 imported: str | None) -> None:
     """External ids as schema:identifier PropertyValue nodes; the importing dataset, if any."""
     for ident in identifiers:
         link = identifier_iri(node, ident.scheme, ident.value)
@@ -111,7 +131,7 @@ def _identifiers(graph: Graph, node: URIRef, identifiers: list[ExternalId], impo
     _optional(graph, node, PK.importedFrom, imported)
 
 
-def _origin(graph: Graph, node: URIRef, claim: ClaimBase) -> None:
+def _origin(graph: TripleSink, node: URIRef, claim: ClaimBase) -> None:
     """The document a dataset row cites, as the claim's primary source (beside its dataset source)."""
     if claim.origin is None:
         return
@@ -192,7 +212,7 @@ def reference_graph(files: list[ReferenceFile]) -> Graph:
     return graph
 
 
-def _values(graph: Graph, node: URIRef, claim: ValueMixin) -> None:
+def _values(graph: TripleSink, node: URIRef, claim: ValueMixin) -> None:
     """Value or range, the approximate flag, and the interval used for conflict checks."""
     if isinstance(claim.value, int | float) and not isinstance(claim.value, bool):
         graph.add((node, PK.value, number_literal(claim.value)))
@@ -211,7 +231,7 @@ def _values(graph: Graph, node: URIRef, claim: ValueMixin) -> None:
         graph.add((node, PK.upper, number_literal(high)))
 
 
-def _setting(graph: Graph, node: URIRef, setting: Setting) -> None:
+def _setting(graph: TripleSink, node: URIRef, setting: Setting) -> None:
     graph.add((node, PK.settingKey, Literal(setting.key())))
     _optional(graph, node, PK.shots, setting.shots)
     _optional(graph, node, PK.chainOfThought, setting.cot)
@@ -232,7 +252,7 @@ def _setting(graph: Graph, node: URIRef, setting: Setting) -> None:
     _optional(graph, node, PK.settingNote, setting.note)
 
 
-def _uncertainty(graph: Graph, node: URIRef, uncertainty: Uncertainty | None) -> None:
+def _uncertainty(graph: TripleSink, node: URIRef, uncertainty: Uncertainty | None) -> None:
     if uncertainty is None:
         return
     for predicate, number in ((PK.standardError, uncertainty.stderr), (PK.ciLow, uncertainty.ci_low),
@@ -251,8 +271,16 @@ def _run_by(claim: ScoreClaim, first_party_labs: list[str], index: ReferenceInde
 
 
 def source_graph_of(record: SourceFile, index: ReferenceIndex) -> Graph:
-    """RDF for one source and its claims."""
+    """RDF for one source and its claims, as an rdflib graph."""
     graph = new_graph()
+    for triple in source_triples(record, index):
+        graph.add(triple)
+    return graph
+
+
+def source_triples(record: SourceFile, index: ReferenceIndex) -> Triples:
+    """RDF for one source and its claims, as a list of triples (cheaper than a graph to build)."""
+    graph = Triples()
     src = record.source
     snode = source_iri(src.id)
     graph.add((snode, RDF.type, PK.Source))
@@ -292,7 +320,7 @@ def source_graph_of(record: SourceFile, index: ReferenceIndex) -> Graph:
     return graph
 
 
-def _claim_body(graph: Graph, node: URIRef, claim, first_party_labs: list[str],
+def _claim_body(graph: TripleSink, node: URIRef, claim, first_party_labs: list[str],
                 index: ReferenceIndex) -> None:
     add = graph.add
     if isinstance(claim, ScoreClaim):

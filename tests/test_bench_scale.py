@@ -60,16 +60,16 @@ def test_runner_end_to_end(tree, tmp_path):
     assert run.triples and run.triples > 1000
     failed = [(r.op, r.shown()) for r in run.results if r.seconds is None]
     assert not failed
-    assert {"kg build", bench_scale.SCAN_OP, bench_scale.STARTUP_OP, "trend --benchmark B",
+    assert {bench_scale.BUILD_OP, bench_scale.SCAN_OP, bench_scale.STARTUP_OP, "trend --benchmark B",
             "export -F nq"} <= {r.op for r in run.results}
     assert all(r.rss_mb and r.rss_mb > 10 for r in run.results)
     table = bench_scale.report([run], 1)
-    assert "| kg build | 5k |" in table
+    assert f"| {bench_scale.BUILD_OP} | 5k |" in table
     readme = tmp_path / "README.md"
     readme.write_text(f"# Benchmarks\n\n{bench_scale.SECTION}\n\nold\n\n## Later section\n\nkept\n")
     bench_scale.write_readme(table, "python benchmarks/bench_scale.py --sizes 5k", readme)
     text = readme.read_text()
-    assert "old" not in text and "## Later section\n\nkept" in text and "| kg build | 5k |" in text
+    assert "old" not in text and "## Later section\n\nkept" in text and f"| {bench_scale.BUILD_OP} | 5k |" in text
 
 
 def test_timeout_is_reported_not_raised():

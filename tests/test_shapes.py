@@ -2,7 +2,7 @@
 
 import pytest
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.integrity import check_tree
 from kg.loading import load_tree
@@ -42,6 +42,7 @@ LINEAGE = claim("open-lab-card", "chat-lineage")
 COMPARISON = claim("parity-article", "cmp-vision")
 STANCE = claim("parity-article", "stance-parity")
 SOURCE = ID["source/parity-article"]
+ORIGIN = URIRef(f"{SCORE}/origin")
 
 # shape -> (node made to violate, triples to remove, triples to add, expected message part)
 VIOLATIONS = {
@@ -67,8 +68,10 @@ VIOLATIONS = {
                           "between 0 and 100"),
     "PriceClaimShape": (PRICE, [(PRICE, PK.value, None)], [(PRICE, PK.value, Literal("-1", datatype=XSD.decimal))],
                         "at least 0"),
-    "FactClaimShape": (PARAMS, [(PARAMS, PK.value, None)], [(PARAMS, PK.value, Literal("-70", datatype=XSD.decimal))],
-                       "cannot be negative"),
+    "FactClaimShape": (PARAMS, [(PARAMS, PK.value, None)], [], "a fact needs a value"),
+    "NumericFactShape": (PARAMS, [(PARAMS, PK.value, None)], [(PARAMS, PK.value, Literal("-70", datatype=XSD.decimal))],
+                         "cannot be negative"),
+    "OriginShape": (ORIGIN, [], [(SCORE, PROV.hadPrimarySource, ORIGIN)], "a title or an address"),
     "LicenceFactShape": (FACT, [(FACT, PK.valueEntity, None)], [(FACT, PK.valueEntity, MODEL)], "known licence"),
     "DeveloperFactShape": (DEVELOPER, [(DEVELOPER, PK.valueEntity, None)], [(DEVELOPER, PK.valueEntity, MODEL)],
                            "known lab"),
@@ -103,3 +106,11 @@ def test_shape_rejects_its_violation(shape):
     matching = [p for p in problems if expected in p.rule]
     assert matching, problems
     assert matching[0].file == "fixture.yaml" and matching[0].record == "record 'x'"
+
+
+@pytest.mark.parametrize("extra_kind", [PK.PriceClaim, PK.Source])
+def test_a_claim_has_exactly_one_known_kind(extra_kind):
+    graph = conforming_graph()
+    graph.add((SCORE, RDF.type, extra_kind))
+    problems = shacl_problems(graph, {SCORE: Origin("fixture.yaml", "claim 'chat-text'")})
+    assert any("exactly one kind" in p.rule and p.record == "claim 'chat-text'" for p in problems), problems
