@@ -3,8 +3,8 @@
 Each rule is one that broke a question on a real engine (docs/scale-out.md): errors-as-false
 inside COALESCE, date functions of possibly unbound values, booleans an engine writes as 1/0,
 optional property paths, parameters placed other than by "# bind" lines, transitive paths,
-number parameters projected as constants, the same sub-select computed twice. tests/test_engines.py
-checks the answers themselves on the Oxigraph server and Virtuoso.
+number parameters projected as bound (grouped or not), the same sub-select computed twice.
+tests/test_engines.py checks the answers themselves on the Oxigraph server and Virtuoso.
 """
 
 import re
@@ -120,20 +120,32 @@ def test_no_transitive_property_paths(name):
     assert not paths, f"{name}: transitive property path(s) {paths}"
 
 
-@pytest.mark.parametrize("name", QUERIES)
+NUMBER_PARAMETERS_PROJECTED_AS_BOUND = {
+    "parity": "?threshold is bound and grouped, not a row-computed copy (parity.rq is edited on main: bind"
+              " ?thresholdParam, then BIND (?thresholdParam + 0 AS ?threshold))",
+}
+"""Queries known to break the rule below, with the fix; a strict xfail, so a fixed one fails until removed."""
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(reason=NUMBER_PARAMETERS_PROJECTED_AS_BOUND[name], strict=True))
+    if name in NUMBER_PARAMETERS_PROJECTED_AS_BOUND else name for name in QUERIES])
 def test_number_parameters_are_not_projected_as_constants(name):
-    # Virtuoso 7 cannot sort a result one of whose columns is a constant decimal with a fraction
-    # (error SR128 on audit --tolerance 0.5): a projected number parameter goes through GROUP BY
-    # or is computed per row (BIND (?xParam + 0 AS ?x)).
+    # Virtuoso 7 cannot sort a result one of whose columns is a bound decimal with a fraction
+    # (error SR128 on audit --tolerance 0.5, contradictions --tolerance 0.5, parity --threshold 0.5),
+    # even when the column goes through GROUP BY: a projected number is a copy computed per row
+    # (BIND (?xParam + 0 AS ?x)), never the bound variable itself.
     canned = canned_queries()[name]
     code = _code(name)
     projected = set(re.findall(r"\?(\w+)", code[:code.index("WHERE")]))
     marked = marked_variables(canned.text)
     for param in canned.params:
         variable = param.name + "Param" if param.name + "Param" in marked else param.name
-        if param.kind == "number" and variable in marked and variable in projected:
-            assert re.search(rf"GROUP BY[^}}]*\?{variable}\b", code), (
-                f"{name}: number parameter ?{variable} is projected as bound; group it or compute a copy")
+        if param.kind == "number" and variable in marked:
+            assert variable not in projected, (
+                f"{name}: number parameter ?{variable} is projected as bound; project a copy computed per row")
+            assert re.search(rf"\?{variable}\s*\+\s*0\s+AS\s+\?{param.name}\b", code), (
+                f"{name}: number parameter ?{variable} has no row-computed copy ?{param.name}")
 
 
 def _sub_selects(text: str) -> list[str]:
