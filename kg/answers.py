@@ -11,6 +11,7 @@ from kg.canned import ParameterError, run_canned
 from kg.comparability import VERDICT_ORDER, settings_agree
 from kg.queries import canned_query
 from kg.session import StoreOrSession
+from kg.trend_sweep import change_days
 
 
 def _key(text: str) -> str:
@@ -91,12 +92,13 @@ def parity_trend(store_dir: StoreOrSession, **params: str) -> dict[str, Any]:
     """The parity answer for one benchmark as of every day its evidence changed.
 
     A point is kept when the best open or the best closed model or value of a split differs from
-    the previous point of that split; each point is the parity item as of that day.
+    the previous point of that split; each point is the parity item as of that day. The days are
+    found in one sweep over the admitted claims (kg.trend_sweep), then parity answers them in one run.
     """
     if not params.get("benchmark"):
         raise ParameterError("trend needs a benchmark: kg query trend --benchmark NAME")
     rows, _ = run_canned(store_dir, "trend", params)
-    days = sorted({str(row["date"]) for row in rows if row["date"]})
+    days = change_days(rows)
     by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if days:  # one parity run for every change day at once
         parity_rows, _ = run_canned(store_dir, "parity", params, days=days)

@@ -58,11 +58,9 @@ def _regular_file_problem(path: Path, root: Path | None) -> str | None:
     return None
 
 
-def read_yaml(path: Path, root: Path | None = None) -> Any:
-    """Parse one data file strictly and within limits; any problem raises ``DataError`` naming it.
-
-    ``root`` is the data tree the file belongs to: a symbolic link leading out of it is refused.
-    """
+def read_data_bytes(path: Path, root: Path | None = None) -> bytes:
+    """A data file's bytes, refused (``DataError`` naming it) if it is not a regular file of the
+    tree ``root`` (a symbolic link leading out of it), cannot be read or is over the size limit."""
     name = display_path(path)
     limits = Limits.from_environment()
     refused = _regular_file_problem(path, root)
@@ -71,12 +69,28 @@ def read_yaml(path: Path, root: Path | None = None) -> Any:
     try:
         with path.open("rb") as handle:
             raw = handle.read(limits.max_bytes + 1)
-        if len(raw) > limits.max_bytes:
-            raise DataError([Problem(name, "file", (
-                f"is larger than the limit of {limits.max_bytes // (1024 * 1024)} MiB "
-                "(PARITYKG_MAX_FILE_MB); split the source or raise the limit"))])
+    except OSError as exc:
+        raise DataError([Problem(name, "file", f"cannot be read ({exc})")]) from exc
+    if len(raw) > limits.max_bytes:
+        raise DataError([Problem(name, "file", (
+            f"is larger than the limit of {limits.max_bytes // (1024 * 1024)} MiB "
+            "(PARITYKG_MAX_FILE_MB); split the source or raise the limit"))])
+    return raw
+
+
+def read_yaml(path: Path, root: Path | None = None, raw: bytes | None = None) -> Any:
+    """Parse one data file strictly and within limits; any problem raises ``DataError`` naming it.
+
+    ``root`` is the data tree the file belongs to: a symbolic link leading out of it is refused.
+    ``raw`` is the file's content if it was already read with :func:`read_data_bytes`.
+    """
+    name = display_path(path)
+    limits = Limits.from_environment()
+    if raw is None:
+        raw = read_data_bytes(path, root)
+    try:
         text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise DataError([Problem(name, "file", f"cannot be read ({exc})")]) from exc
     try:
         data = parse_data_yaml(text, limits)
@@ -165,9 +179,10 @@ def parse_records(path: Path, data: Any, model: type[BaseModel]) -> Any:
         raise DataError(problems) from exc
 
 
-def load_source_file(path: Path, root: Path | None = None) -> LoadedSource:
-    """Read and shape-check one source file (of the data tree ``root``, if it belongs to one)."""
-    return LoadedSource(path, parse_records(path, read_yaml(path, root), SourceFile))
+def load_source_file(path: Path, root: Path | None = None, raw: bytes | None = None) -> LoadedSource:
+    """Read and shape-check one source file (of the data tree ``root``, if it belongs to one);
+    ``raw`` is its content if already read."""
+    return LoadedSource(path, parse_records(path, read_yaml(path, root, raw), SourceFile))
 
 
 def load_reference_file(path: Path, root: Path | None = None) -> LoadedReference:

@@ -1,4 +1,4 @@
-"""Rendering result rows for people (rich tables) and programs (JSON, CSV, TSV)."""
+"""Rendering result rows for people (text tables) and programs (JSON, CSV, TSV)."""
 
 import csv
 import io
@@ -9,11 +9,9 @@ from enum import StrEnum
 from typing import Any
 
 import pyoxigraph as ox
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from kg.terms import plain_value
+from kg.text_table import text_table
 
 EXPORT_FORMATS = ("ttl", "nq", "jsonld")
 
@@ -84,12 +82,6 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[s
         for row in rows:
             writer.writerow([_cell(row.get(c)) for c in columns])
         return buffer.getvalue().rstrip("\n")
-    table = Table(title=title, show_lines=False, expand=False)
-    for column in columns:
-        table.add_column(Text(column), overflow="fold")
-    for row in rows:  # cells as plain Text: "[airline]" is data, not Rich markup
-        table.add_row(*[Text(_cell(row.get(c))) for c in columns])
-    console = Console(width=max(MIN_WIDTH, width or table_width()), record=True, file=io.StringIO())
-    console.print(table)
-    text = console.export_text()
-    return text.rstrip("\n") + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    text = text_table(columns, cells, max(MIN_WIDTH, width or table_width()), title)
+    return text + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"

@@ -40,6 +40,7 @@ from kg.source_check import (
     check_loaded,
     entity_types,
     init_worker,
+    remembered_outcomes,
 )
 from kg.store import graph_from_store, graph_quads, open_store, query, write_generation, writer_lock
 from kg.validation import Origin, graph_digest, validate_reference
@@ -110,18 +111,23 @@ def _chunks(paths: list[Path], chunk_bytes: int) -> list[list[str]]:
 def check_source_files(paths: list[Path], context: CheckContext,
                        run_meanwhile: Callable[[], None] = lambda: None) -> list[CheckedSource]:
     """Check source files, in worker processes when there is enough to do; ``run_meanwhile`` runs
-    in this process while the workers work. Results come in the order of ``paths``."""
-    total = sum(_size(path) for path in paths)
+    in this process while the workers work. Files checked clean before with the same content are
+    taken from the cache here (kg.checked_cache), only the others are checked. Results come in the
+    order of ``paths``."""
+    by_path = {str(path): result for path, result in remembered_outcomes(paths, context).items()}
+    pending = [path for path in paths if str(path) not in by_path]
+    total = sum(_size(path) for path in pending)
     workers = min(_workers(), max(1, total // CHUNK_BYTES))
     if workers <= 1 or total < SMALL_TREE_BYTES:
         run_meanwhile()
-        return check_files(paths, context)
-    chunks = _chunks(paths, min(CHUNK_BYTES, max(total // (4 * workers), 1)))
+        by_path.update(zip(map(str, pending), check_files(pending, context), strict=True))
+        return [by_path[str(path)] for path in paths]
+    chunks = _chunks(pending, min(CHUNK_BYTES, max(total // (4 * workers), 1)))
     with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(context,)) as pool:
         futures = [pool.submit(check_chunk, chunk) for chunk in chunks]
         run_meanwhile()
-        by_path = {path: result for future, chunk in zip(futures, chunks, strict=True)
-                   for path, result in zip(chunk, future.result(), strict=True)}
+        by_path.update({path: result for future, chunk in zip(futures, chunks, strict=True)
+                        for path, result in zip(chunk, future.result(), strict=True)})
     return [by_path[str(path)] for path in paths]
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
+from kg.checked_cache import checked_key, load_checked, store_checked
 from kg.comparability import ComparableClaim
 from kg.derive import comparable_claims_of
 from kg.errors import DataError, Problem, display_path
 from kg.integrity import ReferenceIndex, SourceOutline, check_source, outline_of
-from kg.loading import LoadedSource, load_source_file
+from kg.loading import LoadedSource, load_source_file, read_data_bytes
 from kg.namespaces import claim_iri, source_graph, source_iri
 from kg.rdf import Triples, source_triples
 from kg.store import graph_quads
@@ -94,18 +95,44 @@ class _Pending:
     origins: dict[URIRef, Origin]
 
 
+def remembered_outcomes(paths: list[Path], context: CheckContext) -> dict[Path, CheckedSource]:
+    """The files among ``paths`` checked clean before with the same name, content, reference data
+    and rules, with their remembered outcome (``kg.checked_cache``); unreadable files are left to
+    :func:`check_files`, which reports them."""
+    found: dict[Path, CheckedSource] = {}
+    for path in paths:
+        try:
+            raw = read_data_bytes(path, context.root)
+        except DataError:
+            continue
+        remembered = load_checked(checked_key(display_path(path), raw, context.reference_digest))
+        if isinstance(remembered, CheckedSource):
+            found[path] = remembered
+    return found
+
+
 def check_files(paths: list[Path], context: CheckContext) -> list[CheckedSource]:
-    """Check source files in order; validate the ones not validated before in one pySHACL run."""
+    """Check source files in order; validate the ones not validated before in one pySHACL run.
+
+    Each file that passes is remembered by its name, content, reference data and rules
+    (``kg.checked_cache``), so a later build takes it from there (:func:`remembered_outcomes`).
+    """
     results: list[CheckedSource] = []
     loaded: list[tuple[CheckedSource, LoadedSource]] = []
+    keys: dict[int, str] = {}
     for path in paths:
         result = CheckedSource(display_path(path))
         results.append(result)
         try:
-            loaded.append((result, load_source_file(path, context.root)))
+            raw = read_data_bytes(path, context.root)
+            keys[id(result)] = checked_key(result.file, raw, context.reference_digest)
+            loaded.append((result, load_source_file(path, context.root, raw)))
         except DataError as error:
             result.problems = list(error.problems)
     _check_loaded(loaded, context)
+    for result, _ in loaded:
+        if not result.problems and result.outline is not None:
+            store_checked(keys[id(result)], result)
     return results
 
 

@@ -1,4 +1,5 @@
-"""trend answers every change day in one parity run: the same points as one parity answer per day."""
+"""trend finds its change days in one sweep and answers them in one parity run: the same points as one
+parity answer per candidate day (every claim date and openness-period bound in trend.rq's rows)."""
 
 import pytest
 
@@ -12,7 +13,8 @@ from kg.session import Session
 def _per_day(session: Session, **params: str) -> list[dict]:
     rows, _ = answers.run_canned(session, "trend", params)
     points, last = [], {}
-    for day in sorted({str(row["date"]) for row in rows if row["date"]}):
+    candidates = {str(row[column]) for row in rows for column in ("date", "from", "until") if row.get(column)}
+    for day in sorted(candidates):
         for item in answers.parity(session, asOf=day, **params)["benchmarks"]:
             best = answers._best_models(item)
             if best != (None, None) and last.get(item["split"]) != best:
