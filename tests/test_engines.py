@@ -51,11 +51,7 @@ REAL_DATA_QUESTIONS = [
 """Questions asked of each engine holding data/ (the committed graph)."""
 
 
-KNOWN_GAPS: dict[tuple[str, str, tuple], str] = {
-    ("virtuoso", "parity", (("threshold", "0.5"),)):
-        "Virtuoso 7 error SR128 sorting a result whose ?threshold column is the bound decimal 0.5 (grouped"
-        " or not); fix: parity.rq binds ?thresholdParam and computes BIND (?thresholdParam + 0 AS ?threshold)",
-}
+KNOWN_GAPS: dict[tuple[str, str, tuple], str] = {}
 """(engine, question, parameters) known not to give the embedded answer, each with the reason
 (docs/scale-out.md). A known gap is still asked: if it starts to pass, the test fails so the entry
 is removed."""
