@@ -6,6 +6,8 @@ A session follows the store's generations: after a build or add, the next call s
 store and rebuilds the name index once.
 """
 
+import dataclasses
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +15,10 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from kg.budget import current_budget, run_bounded, use_budget
 from kg.resolve import NameIndex, stored_name_index
-from kg.store import LiveStore, select_rows
+from kg.staging import Solutions, run_in_stages
+from kg.store import LiveStore, select_rows, solutions_of
 
 
 class Session:
@@ -37,9 +41,22 @@ class Session:
         """A SELECT query's rows as plain values (IRIs as strings), within the budget in effect.
 
         ``text`` is complete: parameters are already bound in it (kg.canned), so the same text
-        runs here and on a remote endpoint.
+        runs here and on a remote endpoint. A query that marks a stage runs in two steps here
+        (kg.staging), both within one time limit.
         """
-        return select_rows(self.store, text, None, what)
+        store = self.store
+        budget = current_budget()
+        started = time.monotonic()
+
+        def run_first_stage(first: str) -> Solutions:
+            return run_bounded(lambda: solutions_of(store, first, what), what)
+
+        staged = run_in_stages(text, run_first_stage)
+        if staged is text:
+            return select_rows(store, text, None, what)
+        remaining = max(budget.timeout - (time.monotonic() - started), 0.001)
+        with use_budget(dataclasses.replace(budget, timeout=remaining)):
+            return select_rows(store, staged, None, what)
 
     def names(self) -> NameIndex:
         """The name index of the current generation, built on first use (read from beside the

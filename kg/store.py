@@ -282,6 +282,13 @@ def query(store: ox.Store, sparql: str, bindings: dict[str, object] | None = Non
     return store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
 
 
+def solutions_of(store: ox.Store, sparql: str, what: str = "the query") -> tuple[list[str], list[list[Any]]]:
+    """A SELECT query's variable names and rows of terms (None when unbound), within the row cap."""
+    solutions = query(store, sparql)
+    names = [variable.value for variable in solutions.variables]
+    return names, take(([solution[name] for name in names] for solution in solutions), what)
+
+
 def select_rows(store: ox.Store, sparql: str, bindings: dict[str, object] | None = None,
                 what: str = "the query") -> list[dict[str, Any]]:
     """A SELECT query's rows as plain values, within the time limit and row cap in effect."""

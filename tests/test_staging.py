@@ -1,0 +1,85 @@
+"""Two-step evaluation (kg/staging.py): the same rows as the query run whole, on every parameter set."""
+
+import pyoxigraph as ox
+import pytest
+
+from kg.binding import bind
+from kg.canned import bind_parameters
+from kg.queries import canned_query
+from kg.session import Session
+from kg.staging import first_stage, run_in_stages, second_stage
+from kg.store import select_rows
+
+PARITY_PARAMETERS = [{}, {"asOf": "2025-03-01"}, {"openness": "osi", "sources": "first-party"},
+                     {"tools": "without", "attempts": "single", "splits": "pooled"}, {"threshold": "0.5"},
+                     {"benchmark": "bench-text"}, {"source": "parity-article"}]
+
+
+def _canonical(rows):
+    return sorted(repr(sorted(row.items())) for row in rows)
+
+
+@pytest.mark.parametrize("params", PARITY_PARAMETERS)
+def test_parity_in_two_steps_gives_the_rows_of_the_whole_query(fixture_store, params):
+    with Session(fixture_store) as session:
+        bindings, _ = bind_parameters(canned_query("parity"), params, session.names())
+        text = bind(canned_query("parity").text, bindings)
+        assert first_stage(text) is not None
+        whole = select_rows(session.store, text)  # the text as it stands: the marks are comments
+        assert whole and _canonical(session.select(text)) == _canonical(whole)
+
+
+QUERY = """PREFIX ex: <http://example.org/>
+SELECT ?x ?label WHERE {
+  # stage begin
+  { SELECT ?x WHERE { ?x ex:p ?v } }
+  # stage end
+  OPTIONAL {
+    # rows ?x
+    ?x ex:label ?label
+  }
+}"""
+
+
+def test_the_second_stage_inlines_the_rows_and_restricts_the_marked_join():
+    first = first_stage(QUERY)
+    assert first.startswith("PREFIX ex: <http://example.org/>") and "SELECT ?x WHERE" in first
+    staged = second_stage(QUERY, (["x"], [[ox.NamedNode("http://example.org/a")],
+                                          [ox.NamedNode("http://example.org/b")]]))
+    assert "VALUES (?x) {\n  (<http://example.org/a>)\n  (<http://example.org/b>)\n}" in staged
+    assert "VALUES ?x { <http://example.org/a> <http://example.org/b> }" in staged
+    assert "SELECT ?x WHERE { ?x ex:p ?v }" not in staged
+
+
+def test_a_variable_some_row_leaves_unbound_is_not_restricted():
+    staged = second_stage(QUERY, (["x"], [[ox.NamedNode("http://example.org/a")], [None]]))
+    assert "(UNDEF)" in staged and "# rows ?x" in staged and "VALUES ?x {" not in staged
+
+
+def test_rows_with_a_blank_node_make_the_query_run_whole():
+    assert second_stage(QUERY, (["x"], [[ox.BlankNode()]])) is None
+    assert run_in_stages(QUERY, lambda _first: (["x"], [[ox.BlankNode()]])) == QUERY
+
+
+def test_a_query_without_marks_runs_as_it_is():
+    text = "SELECT ?s WHERE { ?s ?p ?o }"
+    assert first_stage(text) is None
+    assert run_in_stages(text, lambda _first: pytest.fail("no first stage to run")) is text
+
+
+def test_a_stage_mark_around_something_else_than_a_group_is_refused():
+    with pytest.raises(ValueError, match="one { SELECT"):
+        first_stage("SELECT * WHERE {\n# stage begin\n?s ?p ?o .\n# stage end\n}")
+
+
+def test_the_store_answers_the_example_the_same_both_ways():
+    store = ox.Store()
+    ex = "http://example.org/"
+    for subject, label in (("a", "A"), ("b", None)):
+        store.add(ox.Quad(ox.NamedNode(ex + subject), ox.NamedNode(ex + "p"), ox.Literal("1"), ox.DefaultGraph()))
+        if label:
+            store.add(ox.Quad(ox.NamedNode(ex + subject), ox.NamedNode(ex + "label"), ox.Literal(label),
+                              ox.DefaultGraph()))
+    whole = select_rows(store, QUERY)
+    staged = run_in_stages(QUERY, lambda first: (["x"], [[s["x"]] for s in store.query(first)]))
+    assert _canonical(select_rows(store, staged)) == _canonical(whole) and len(whole) == 2
