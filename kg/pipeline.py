@@ -6,8 +6,10 @@ to Oxigraph's bulk loader; the comparable pairs and the precomputed keys are der
 store afterwards. Checks across files (duplicate ids, lineage cycles) run here on the outlines.
 """
 
+import hashlib
 import io
 import os
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -42,7 +44,7 @@ from kg.source_check import (
     init_worker,
     remembered_outcomes,
 )
-from kg.store import graph_from_store, graph_quads, open_store, query, write_generation, writer_lock
+from kg.store import graph_quads, open_store, query, write_generation, writer_lock
 from kg.validation import Origin, graph_digest, validate_reference
 
 Progress = Callable[[str], None]
@@ -233,6 +235,8 @@ def _focus(store: ox.Store, new_claims: set[str], relations: Relations) -> set[s
     return linked
 
 
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
 INDEX_QUERY = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
 SELECT ?entity ?type ?unit ?lab WHERE {
@@ -262,8 +266,10 @@ def _slug(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-def store_index(store_dir: Path) -> tuple[ReferenceIndex, Graph]:
-    """The reference index and reference graph held by an existing store (opened read-only)."""
+def store_index(store_dir: Path) -> tuple[ReferenceIndex, dict[URIRef, tuple[URIRef, ...]], str]:
+    """What checking a new source needs from an existing store (opened read-only): the reference
+    index, each reference entity's classes, and a digest of the reference graph as stored (read
+    from the store's quads; no rdflib copy of the graph is made)."""
     index = ReferenceIndex()
     with open_store(store_dir) as store:
         for row in query(store, INDEX_QUERY):
@@ -278,8 +284,15 @@ def store_index(store_dir: Path) -> tuple[ReferenceIndex, Graph]:
                 index.source_ids.add(row["source"].value)
             else:
                 index.lineage_edges.append((_slug(row["child"].value), _slug(row["parent"].value)))
-        reference = graph_from_store(store, REFERENCE_GRAPH)
-    return index, reference
+        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(str(REFERENCE_GRAPH))))
+    types: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for quad in quads:
+        if quad.predicate == RDF_TYPE and isinstance(quad.subject, ox.NamedNode) \
+                and isinstance(quad.object, ox.NamedNode):
+            types[URIRef(quad.subject.value)].append(URIRef(quad.object.value))
+    lines = sorted(f"{quad.subject} {quad.predicate} {quad.object}" for quad in quads)
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return index, {entity: tuple(classes) for entity, classes in types.items()}, digest
 
 
 def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
@@ -290,8 +303,8 @@ def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
     """
     loaded = load_source_file(file)
     with writer_lock(store_dir):  # the duplicate-id check and the write see the same store
-        index, reference = store_index(store_dir)
-        context = CheckContext(index, entity_types(reference), graph_digest(reference))
+        index, types, reference_digest = store_index(store_dir)
+        context = CheckContext(index, types, reference_digest)
         [checked] = check_loaded([loaded], context)
         problems = list(checked.problems)
         if checked.outline is not None:

@@ -71,17 +71,6 @@ def from_ox_term(term: object) -> "URIRef | Literal | BNode":
     raise TypeError(f"cannot convert {term!r}")
 
 
-def graph_from_store(store: ox.Store, name: "URIRef") -> "Graph":
-    """One named graph of the store as an rdflib graph."""
-    from rdflib import Graph
-
-    graph = Graph()
-    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-        graph.add((from_ox_term(quad.subject), from_ox_term(quad.predicate),
-                   from_ox_term(quad.object)))
-    return graph
-
-
 # Layout on disk. The store path is a symbolic link to one complete generation, a directory
 # beside it named ".<name>.gen-<ns>-<pid>". A write builds a new generation (a build from
 # nothing; an add from a hard-linked copy of the current one), then swaps the link with one
