@@ -78,3 +78,11 @@ def test_a_renamed_file_is_checked_again_under_its_new_name(data, tmp_path):
     with pytest.raises(DataError) as caught:
         pipeline.build(data, tmp_path / "second")
     assert "file name must be the source id" in str(caught.value)
+
+
+def test_a_change_to_the_code_that_makes_an_outcome_changes_every_key(monkeypatch):
+    from kg import checked_cache
+
+    before = checked_cache.checked_key("a.yaml", b"x", "ref")
+    monkeypatch.setattr(checked_cache, "_outcome_code_digest", lambda: "other code")
+    assert checked_cache.checked_key("a.yaml", b"x", "ref") != before
