@@ -133,12 +133,16 @@ def step_progress(steps: tuple[str, ...]) -> Iterator[Callable[[str], None]]:
 
 
 @app.command("build")
-def build_command(data: DataOption = Path("data"), store: StoreOption = None) -> None:
+def build_command(
+    data: DataOption = Path("data"), store: StoreOption = None,
+    full: Annotated[bool, typer.Option("--full", help="Build from nothing even when only some "
+                                       "source files changed since the last build.")] = False,
+) -> None:
     """Rebuild the store from the data tree (all or nothing) and print what it holds."""
     from kg.pipeline import build
 
     with user_errors(), step_progress(BUILD_STEPS) as progress:
-        report = build(data, _store(store), progress)
+        report = build(data, _store(store), progress, full=full)
     typer.echo(f"built {_store(store)}: {report.triples} triples, {report.sources} sources, "
                f"{report.claims} claims")
 

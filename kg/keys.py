@@ -82,6 +82,7 @@ PREFIX pk: <https://w3id.org/paritykg/vocab#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX factprop: <https://w3id.org/paritykg/value/fact-property/>
 SELECT ?member ?date ?source ?weights ?approved WHERE {
+  # bind ?member
   ?fact a pk:FactClaim ; pk:subject ?member ; pk:factProperty ?property ; pk:effectiveDate ?date ;
         prov:wasDerivedFrom ?source .
   VALUES ?property { factprop:weights-available factprop:licence }
@@ -93,6 +94,7 @@ SELECT ?member ?date ?source ?weights ?approved WHERE {
 MEMBERSHIP = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
 SELECT ?subject ?member WHERE {
+  # bind ?subject
   { ?subject a pk:Model . BIND (?subject AS ?member) }
   UNION { ?subject a pk:ModelFamily . BIND (?subject AS ?member) }
   UNION { ?subject a pk:ModelFamily . ?member pk:family/pk:parentFamily* ?subject . }
@@ -129,20 +131,30 @@ def _periods(events: list[tuple[str, OpennessCounts]],
 def openness_quads(store: ox.Store, graph: ox.NamedNode,
                    subjects: set[str] | None = None) -> Iterator[ox.Quad]:
     """Openness period nodes for every model and family (or only ``subjects``) into ``graph``."""
+    if subjects is not None and not subjects:
+        return
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for row in query(store, _bound(MEMBERSHIP, "subject", subjects)):
+        members_of[row["subject"].value].add(row["member"].value)
+    wanted = None if subjects is None else set().union(*members_of.values())
+    if wanted is not None and not wanted:
+        return
     facts_of: dict[str, list[tuple[str, str, OpennessCounts]]] = defaultdict(list)
-    for row in query(store, OPENNESS_FACTS):
+    for row in query(store, _bound(OPENNESS_FACTS, "member", wanted)):
         contribution = _contribution(row)
         if contribution.weights_yes + contribution.weights_no + contribution.osi_yes + contribution.osi_no:
             facts_of[row["member"].value].append((row["date"].value, row["source"].value, contribution))
-    members_of: dict[str, set[str]] = defaultdict(set)
-    for row in query(store, MEMBERSHIP):
-        members_of[row["subject"].value].add(row["member"].value)
     for subject, members in members_of.items():
         if subjects is not None and subject not in subjects:
             continue
         facts = [fact for member in members for fact in facts_of.get(member, ())]
         if facts:
             yield from _subject_periods(subject, facts, graph)
+
+
+def _bound(text: str, variable: str, iris: set[str] | None) -> str:
+    """The query with ``variable`` bound to ``iris`` (None: the whole store)."""
+    return text if iris is None else bind(text, {variable: [ox.NamedNode(iri) for iri in sorted(iris)]})
 
 
 def _subject_periods(subject: str, facts: list[tuple[str, str, OpennessCounts]],
@@ -212,7 +224,7 @@ def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
     """``pk:midValue`` for every score and price claim (or only ``claims``), ``pk:rankKey`` and
     ``pk:splitKey`` for every score claim, into ``graph``."""
     yield from _price_values(store, graph, claims)
-    for row in query(store, _for_claims(SCORE_VALUES, claims)):
+    for row in query(store, _bound(SCORE_VALUES, "claim", claims)):
         claim = row["claim"].value
         value = midpoint(*(_decimal(row[name]) for name in ("exact", "low", "high")))
         if value is None:
@@ -225,12 +237,8 @@ def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
         yield ox.Quad(node, _pk("splitKey"), ox.Literal(split), graph)
 
 
-def _for_claims(text: str, claims: set[str] | None) -> str:
-    return text if claims is None else bind(text, {"claim": [ox.NamedNode(c) for c in sorted(claims)]})
-
-
 def _price_values(store: ox.Store, graph: ox.NamedNode, claims: set[str] | None) -> Iterator[ox.Quad]:
-    for row in query(store, _for_claims(PRICE_VALUES, claims)):
+    for row in query(store, _bound(PRICE_VALUES, "claim", claims)):
         value = midpoint(*(_decimal(row[name]) for name in ("exact", "low", "high")))
         if value is not None:
             yield ox.Quad(row["claim"], _pk("midValue"), ox.Literal(str(value), datatype=DECIMAL), graph)
@@ -277,7 +285,8 @@ def lineage_quads(store: ox.Store, graph: ox.NamedNode,
     if descendants_of is None:
         nodes = set(parents) | set(children)
     else:
-        nodes = {node for start in descendants_of for node in _reachable(start, children)}
+        named = descendants_of & (set(parents) | set(children))
+        nodes = {node for start in named for node in _reachable(start, children)}
     predicate = _pk("lineageAncestorOrSelf")
     for node in sorted(nodes):
         subject = ox.NamedNode(node)
@@ -297,9 +306,10 @@ PREFIX pk: <https://w3id.org/paritykg/vocab#>
 PREFIX factprop: <https://w3id.org/paritykg/value/fact-property/>
 SELECT DISTINCT ?subject WHERE {
   # bind ?fact
-  ?fact pk:subject ?member ; pk:factProperty ?property .
+  ?fact pk:factProperty ?property .
   VALUES ?property { factprop:weights-available factprop:licence }
-  { BIND (?member AS ?subject) } UNION { ?member pk:family/pk:parentFamily* ?subject . }
+  { ?fact pk:subject ?subject }
+  UNION { ?fact pk:subject ?member . ?member pk:family/pk:parentFamily* ?subject . }
 }"""
 
 PERIODS_OF = """
@@ -323,11 +333,38 @@ def refresh_keys(store: ox.Store, new_claims: set[str], graph: ox.NamedNode,
     children = {row["child"].value for row in query(store, bind(NEW_LINEAGE_CHILDREN, {"claim": claims}))}
     if children:
         store.extend(list(lineage_quads(store, periods_graph, children)))
-    facts = bind(AFFECTED_SUBJECTS, {"fact": claims})
-    subjects = {row["subject"].value for row in query(store, facts)}
+    replace_openness(store, openness_subjects(store, new_claims), periods_graph)
+
+
+def openness_subjects(store: ox.Store, claims: set[str]) -> set[str]:
+    """The models and families whose openness periods the weights or licence facts among
+    ``claims`` count in (their subjects, and the families those belong to)."""
+    if not claims:
+        return set()
+    facts = bind(AFFECTED_SUBJECTS, {"fact": [ox.NamedNode(c) for c in sorted(claims)]})
+    return {row["subject"].value for row in query(store, facts)}
+
+
+def replace_openness(store: ox.Store, subjects: set[str], graph: ox.NamedNode) -> None:
+    """Replace the openness periods of ``subjects`` by ones recomputed from the store's facts,
+    written into ``graph``."""
     if not subjects:
         return
     old = bind(PERIODS_OF, {"subject": [ox.NamedNode(s) for s in sorted(subjects)]})
     for row in list(query(store, old)):
         store.remove(ox.Quad(row["period"], row["p"], row["o"], row["g"]))
-    store.extend(list(openness_quads(store, periods_graph, subjects)))
+    store.extend(list(openness_quads(store, graph, subjects)))
+
+
+def lineage_descendants(store: ox.Store, starts: set[str]) -> set[str]:
+    """The models or families a lineage claim names that are among ``starts`` or built on one of
+    them: those whose ``pk:lineageAncestorOrSelf`` a change to the edges at ``starts`` can alter."""
+    if not starts:
+        return set()
+    children: dict[str, set[str]] = defaultdict(set)
+    named: set[str] = set()
+    for row in query(store, LINEAGE_EDGES):
+        child, parent = row["child"].value, row["parent"].value
+        children[parent].add(child)
+        named.update((child, parent))
+    return {node for start in starts & named for node in _reachable(start, children)}

@@ -28,6 +28,18 @@ from kg.derive import (
     read_relations,
 )
 from kg.errors import DataError, Problem, display_path
+from kg.incremental import (
+    Change,
+    Unbounded,
+    apply_change,
+    basis_digest,
+    build_record,
+    read_build_record,
+    remember_context,
+    remembered_context,
+    source_digests,
+    source_record,
+)
 from kg.integrity import ReferenceIndex, check_across, index_reference
 from kg.keys import key_quads, refresh_keys
 from kg.loading import DataTree, LoadedReference, data_files, load_references, load_source_file
@@ -62,6 +74,7 @@ class ValidatedTree:
     reference: Graph
     index: ReferenceIndex
     sources: list[CheckedSource]
+    context: CheckContext
 
     @property
     def claim_count(self) -> int:
@@ -133,17 +146,25 @@ def check_source_files(paths: list[Path], context: CheckContext,
     return [by_path[str(path)] for path in paths]
 
 
-def validate_tree(data_dir: Path, progress: Progress | None = None) -> ValidatedTree:
-    """Check a whole data tree (shape, references, SHACL); raise ``DataError`` on any problem."""
-    say = progress or (lambda _: None)
-    say("reading reference files")
-    reference_paths, source_paths = data_files(data_dir)
+def _read_reference(data_dir: Path, reference_paths: list[Path]) -> tuple[list[LoadedReference], Graph,
+                                                                          CheckContext]:
+    """The reference files read, their graph, and the context source files are checked in."""
     references = load_references(data_dir, reference_paths)
     index, problems = index_reference(DataTree(references=references))
     if problems:
         raise DataError(problems)
     reference = reference_graph([loaded.record for loaded in references])
     context = CheckContext(index, entity_types(reference), graph_digest(reference), data_dir)
+    return references, reference, context
+
+
+def validate_tree(data_dir: Path, progress: Progress | None = None) -> ValidatedTree:
+    """Check a whole data tree (shape, references, SHACL); raise ``DataError`` on any problem."""
+    say = progress or (lambda _: None)
+    say("reading reference files")
+    reference_paths, source_paths = data_files(data_dir)
+    references, reference, context = _read_reference(data_dir, reference_paths)
+    index = context.index
     reference_problems: list[Problem] = []
 
     def validate_reference_graph() -> None:
@@ -155,7 +176,7 @@ def validate_tree(data_dir: Path, progress: Progress | None = None) -> Validated
     problems += check_across((s.outline for s in checked if s.outline is not None), index)
     if problems:
         raise DataError(problems)
-    return ValidatedTree(reference, index, checked)
+    return ValidatedTree(reference, index, checked, context)
 
 
 @dataclass
@@ -167,11 +188,40 @@ class BuildReport:
     claims: int
 
 
-def build(data_dir: Path, store_dir: Path, progress: Progress | None = None) -> BuildReport:
-    """Rebuild the store from a data tree; the old store survives any failure unchanged."""
+def build(data_dir: Path, store_dir: Path, progress: Progress | None = None, *,
+          full: bool = False) -> BuildReport:
+    """Bring the store up to date with a data tree: by replacing only the source files that
+    changed since the current generation was built when its build record allows
+    (kg.incremental), else (or with ``full``) from nothing. The old store survives any failure
+    unchanged."""
+    with writer_lock(store_dir):  # the build record read and the generation copied are the same
+        if not full:
+            try:
+                report = _build_increment(data_dir, store_dir, progress)
+            except Unbounded:
+                report = None
+            if report is not None:
+                return report
+        return _build_full(data_dir, store_dir, progress)
+
+
+def _build_full(data_dir: Path, store_dir: Path, progress: Progress | None) -> BuildReport:
+    """Write a new generation from nothing, with the build record a later increment starts from."""
+    reference_paths, source_paths = data_files(data_dir)
+    try:  # digests first: a file edited while the build runs is seen as changed by the next one
+        basis, digests = basis_digest(data_dir, reference_paths), source_digests(data_dir, source_paths)
+    except DataError:
+        basis, digests = "", {}  # validate_tree reports the unreadable file
     validated = validate_tree(data_dir, progress)
     if progress:
         progress("writing the store")
+    relative = {display_path(data_dir / rel): rel for rel in digests}
+    records = {relative[s.file]: source_record(digests[relative[s.file]], s)
+               for s in validated.sources if s.file in relative}
+    complete = len(records) == len(validated.sources) == len(digests)
+    record = build_record(data_dir, basis, records) if complete else None
+    if record is not None:
+        remember_context(basis, validated.context)
 
     def fill(store: ox.Store) -> None:
         store.bulk_extend(graph_quads(ontology_graph(), ONTOLOGY_GRAPH))
@@ -182,8 +232,49 @@ def build(data_dir: Path, store_dir: Path, progress: Progress | None = None) -> 
         store.bulk_extend(graph_quads(pair_graph(pairs), DERIVED_GRAPH))
         store.bulk_extend(list(key_quads(store, ox.NamedNode(str(DERIVED_GRAPH)))))
 
-    count = write_generation(store_dir, fill, from_current=False)
+    count = write_generation(store_dir, fill, from_current=False, build_record=record)
     return BuildReport(count, len(validated.sources), validated.claim_count)
+
+
+def _build_increment(data_dir: Path, store_dir: Path, progress: Progress | None) -> BuildReport | None:
+    """Replace only the changed source files in a copy of the current generation (kg.incremental);
+    None when its build record does not allow that (the caller builds in full)."""
+    record = read_build_record(store_dir)
+    if record is None or record.data_dir != str(data_dir.resolve()):
+        return None
+    reference_paths, source_paths = data_files(data_dir)
+    try:
+        if basis_digest(data_dir, reference_paths) != record.basis:
+            return None
+        digests = source_digests(data_dir, source_paths)
+    except DataError:
+        return None  # the full build reports it
+    changed = [path for path, rel in zip(source_paths, digests, strict=True)
+               if rel not in record.sources or record.sources[rel].digest != digests[rel]]
+    dropped = [old for rel, old in record.sources.items() if digests.get(rel) != old.digest]
+    if not changed and not dropped:
+        with open_store(store_dir) as store:
+            count = len(store)
+    else:
+        say = progress or (lambda _: None)
+        say("reading reference files")
+        context = remembered_context(record.basis, data_dir) or _read_reference(data_dir, reference_paths)[2]
+        say(f"checking {len(changed)} changed source files")
+        checked = dict(zip((str(p.relative_to(data_dir)) for p in changed),
+                           check_source_files(changed, context), strict=True))
+        outlines = [checked[rel].outline if rel in checked else record.outline(data_dir, rel)
+                    for rel in digests]
+        problems = [problem for source in checked.values() for problem in source.problems]
+        problems += check_across((outline for outline in outlines if outline is not None), context.index)
+        if problems:
+            raise DataError(problems)
+        record.sources = {rel: source_record(digest, checked[rel]) if rel in checked else record.sources[rel]
+                          for rel, digest in digests.items()}
+        say("writing the store")
+        change = Change(dropped, list(checked.values()))
+        count = write_generation(store_dir, lambda store: apply_change(store, change, derive_pairs),
+                                 from_current=True, build_record=record.model_dump_json().encode())
+    return BuildReport(count, len(record.sources), sum(len(s.claim_ids) for s in record.sources.values()))
 
 
 class _Chained(io.RawIOBase):

@@ -236,13 +236,28 @@ def _collect(store_dir: Path) -> None:
             path.unlink(missing_ok=True)
         elif ".names.json" in path.name and not path.with_name(path.name.split(".names.json")[0]).exists():
             path.unlink(missing_ok=True)  # the name index of a deleted generation (kg.resolve)
+        elif path.name.endswith(BUILD_RECORD_SUFFIX) \
+                and not path.with_name(path.name[:-len(BUILD_RECORD_SUFFIX)]).exists():
+            path.unlink(missing_ok=True)  # the build record of a deleted generation (kg.incremental)
 
 
-def write_generation(store_dir: Path, fill: Callable[[ox.Store], None], *, from_current: bool) -> int:
+BUILD_RECORD_SUFFIX = ".build.json"
+"""A generation's build record (kg.incremental) is the file ``<generation>.build.json`` beside it."""
+
+
+def build_record_path(generation: Path) -> Path:
+    """Where the build record of a generation is kept."""
+    return generation.with_name(generation.name + BUILD_RECORD_SUFFIX)
+
+
+def write_generation(store_dir: Path, fill: Callable[[ox.Store], None], *, from_current: bool,
+                     build_record: bytes | None = None) -> int:
     """Write a new generation of the store and swap it in; the old one survives any failure.
 
     ``fill`` adds to the new store: an empty one, or (``from_current``) a copy of the current
-    store made with hard links (cheap: the data files are immutable). Returns the quad count.
+    store made with hard links (cheap: the data files are immutable). ``build_record``, if
+    given, is written beside the new generation before it becomes current (a generation
+    without one, e.g. after ``kg add``, has none). Returns the quad count.
     """
     store_dir = store_dir.absolute()
     with writer_lock(store_dir):
@@ -257,8 +272,11 @@ def write_generation(store_dir: Path, fill: Callable[[ox.Store], None], *, from_
             count = len(store)
             del store
             gc.collect()
+            if build_record is not None:
+                build_record_path(generation).write_bytes(build_record)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
+            build_record_path(generation).unlink(missing_ok=True)
             raise
         _point_to(store_dir, generation)
         _collect(store_dir)
