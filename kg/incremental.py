@@ -23,7 +23,8 @@ quad for quad (tests/test_incremental_build.py).
 """
 
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
@@ -37,7 +38,6 @@ from kg.binding import bind
 from kg.checked_cache import load_checked, store_checked
 from kg.comparability import PRESERVED_BY_RELATION, slug
 from kg.derive import DERIVED_GRAPH
-from kg.errors import display_path
 from kg.integrity import SourceOutline
 from kg.keys import (
     claim_key_quads,
@@ -55,10 +55,17 @@ RECORD_VERSION = 1
 LIBRARIES = ("pyoxigraph", "rdflib", "pyshacl", "pydantic")
 
 
-class SourceRecord(BaseModel):
-    """What the store holds of one source file, as the build that wrote it found it."""
+class FileState(BaseModel):
+    """A source file's content digest, and the size and change time it had when read."""
 
     digest: str
+    size: int
+    mtime_ns: int
+
+
+class SourceRecord(FileState):
+    """What the store holds of one source file, as the build that wrote it found it."""
+
     source_id: str
     claim_ids: list[str]
     triples: int
@@ -71,13 +78,16 @@ class BuildRecord(BaseModel):
     version: int = RECORD_VERSION
     data_dir: str
     basis: str
+    scanned_ns: int  # when the source files were read (a file changed since may keep its size and time)
+    quads: int  # in the generation
     sources: dict[str, SourceRecord]  # by path relative to the data tree
 
-    def outline(self, data_dir: Path, relative: str) -> SourceOutline:
-        """The outline of an unchanged source file, for the checks across files."""
+    def outline(self, shown_dir: str, relative: str) -> SourceOutline:
+        """The outline of an unchanged source file, for the checks across files (``shown_dir``:
+        the data tree as problems name it, kg.errors.display_path)."""
         record = self.sources[relative]
-        return SourceOutline(display_path(data_dir / relative), record.source_id,
-                             tuple(tuple(edge) for edge in record.lineage))  # type: ignore[misc]
+        file = relative if shown_dir == "." else f"{shown_dir}/{relative}"
+        return SourceOutline(file, record.source_id, tuple(tuple(edge) for edge in record.lineage))  # type: ignore[misc]
 
 
 @lru_cache(maxsize=1)
@@ -104,24 +114,43 @@ def basis_digest(data_dir: Path, reference_paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def source_digests(data_dir: Path, source_paths: list[Path]) -> dict[str, str]:
-    """Each source file's content digest, by its path relative to the data tree (raises
-    ``DataError`` for a file that cannot be read)."""
-    return {str(path.relative_to(data_dir)): hashlib.sha256(read_data_bytes(path, data_dir)).hexdigest()
-            for path in source_paths}
+RACY_NS = 2_000_000_000
+"""A file changed this close to (or after) the last scan is read again whatever its size and time."""
 
 
-def source_record(digest: str, checked: CheckedSource) -> SourceRecord:
+def scan_sources(data_dir: Path, source_paths: list[Path],
+                 known: BuildRecord | None = None) -> dict[str, FileState]:
+    """Each source file's state, by its path relative to the data tree. A file the ``known``
+    record saw with the same size and change time, well before its scan, keeps its recorded
+    digest (as git's index does); the others are read and hashed (``DataError`` for a file that
+    cannot be read)."""
+    states: dict[str, FileState] = {}
+    for path in source_paths:
+        relative = str(path.relative_to(data_dir))
+        stat = os.stat(path)
+        seen = known.sources.get(relative) if known is not None else None
+        if seen is not None and (seen.size, seen.mtime_ns) == (stat.st_size, stat.st_mtime_ns) \
+                and stat.st_mtime_ns < known.scanned_ns - RACY_NS:  # type: ignore[union-attr]
+            states[relative] = FileState(digest=seen.digest, size=seen.size, mtime_ns=seen.mtime_ns)
+            continue
+        digest = hashlib.sha256(read_data_bytes(path, data_dir)).hexdigest()
+        states[relative] = FileState(digest=digest, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    return states
+
+
+def source_record(state: FileState, checked: CheckedSource) -> SourceRecord:
     """The record of one checked source file."""
     assert checked.outline is not None, "only clean sources are recorded"
-    return SourceRecord(digest=digest, source_id=checked.outline.source_id,
+    return SourceRecord(**state.model_dump(), source_id=checked.outline.source_id,
                         claim_ids=list(checked.claim_ids), triples=checked.triples,
                         lineage=[tuple(edge) for edge in checked.outline.lineage])
 
 
-def build_record(data_dir: Path, basis: str, sources: dict[str, SourceRecord]) -> bytes:
+def build_record(data_dir: Path, basis: str, scanned_ns: int, sources: dict[str, SourceRecord],
+                 quads: int) -> bytes:
     """A build record, serialised to be written beside a generation."""
-    record = BuildRecord(data_dir=str(data_dir.resolve()), basis=basis, sources=sources)
+    record = BuildRecord(data_dir=str(data_dir.resolve()), basis=basis, scanned_ns=scanned_ns,
+                         quads=quads, sources=sources)
     return record.model_dump_json().encode()
 
 
@@ -199,32 +228,47 @@ def _lineage_of(store: ox.Store, claims: set[str]) -> tuple[set[str], set[tuple[
     return {row["child"].value for row in rows}, preserving
 
 
-def _remove_derived(store: ox.Store, claims: set[str], derived: ox.NamedNode) -> None:
-    """Remove the keys of ``claims`` and every comparable pair with one of them from ``derived``."""
-    doomed: list[ox.Quad] = []
+def _remove(store: ox.Store, quads: set[ox.Quad]) -> int:
+    """Remove quads read from the store; returns how many."""
+    for quad in quads:
+        store.remove(quad)
+    return len(quads)
+
+
+def _add(store: ox.Store, quads: Iterable[ox.Quad]) -> int:
+    """Add the quads the store does not hold yet; returns how many."""
+    fresh = {quad for quad in quads if quad not in store}
+    store.extend(fresh)
+    return len(fresh)
+
+
+def _remove_derived(store: ox.Store, claims: set[str], derived: ox.NamedNode) -> int:
+    """Remove the keys of ``claims`` and every comparable pair with one of them from ``derived``;
+    returns how many quads went."""
+    doomed: set[ox.Quad] = set()
     for claim in map(ox.NamedNode, sorted(claims)):
-        doomed += store.quads_for_pattern(claim, None, None, derived)
+        doomed.update(store.quads_for_pattern(claim, None, None, derived))
         for end in PAIR_ENDS:
             for link in store.quads_for_pattern(None, end, claim, derived):
-                doomed += store.quads_for_pattern(link.subject, None, None, derived)
-    for quad in doomed:
-        store.remove(quad)
+                doomed.update(store.quads_for_pattern(link.subject, None, None, derived))
+    return _remove(store, doomed)
 
 
-def _replace_closure(store: ox.Store, subjects: set[str], derived: ox.NamedNode) -> None:
-    """Recompute ``pk:lineageAncestorOrSelf`` from ``subjects`` (none if no longer in a lineage)."""
-    for subject in map(ox.NamedNode, sorted(subjects)):
-        for quad in list(store.quads_for_pattern(subject, LINEAGE_ANCESTOR, None, derived)):
-            store.remove(quad)
-    store.extend(list(lineage_quads(store, derived, subjects)))
+def _replace_closure(store: ox.Store, subjects: set[str], derived: ox.NamedNode) -> int:
+    """Recompute ``pk:lineageAncestorOrSelf`` from ``subjects`` (none if no longer in a lineage);
+    returns how many quads the store gained (negative: lost)."""
+    removed = _remove(store, {quad for subject in map(ox.NamedNode, sorted(subjects))
+                              for quad in store.quads_for_pattern(subject, LINEAGE_ANCESTOR, None, derived)})
+    return _add(store, lineage_quads(store, derived, subjects)) - removed
 
 
 def apply_change(store: ox.Store, change: Change,
-                 derive_pairs: Callable[[ox.Store, set[str]], Graph]) -> None:
+                 derive_pairs: Callable[[ox.Store, set[str]], Graph]) -> int:
     """Turn a copy of the current generation into the store a full build of the new tree writes:
     drop the changed sources' graphs and what is derived from their claims, load the new ones,
     derive what they bring (``derive_pairs``: the comparable pairs with one of the new claims).
-    Raises ``Unbounded`` when the change reaches further."""
+    Returns how many quads the store gained (negative: lost). Raises ``Unbounded`` when the
+    change reaches further."""
     derived = ox.NamedNode(str(DERIVED_GRAPH))
     dropped, loaded = change.dropped_claims(), change.loaded_claims()
     children, preserving_dropped = _lineage_of(store, dropped)
@@ -232,13 +276,16 @@ def apply_change(store: ox.Store, change: Change,
     closure = lineage_descendants(store, children)
     for record in change.dropped:
         store.remove_graph(ox.NamedNode(str(source_graph(record.source_id))))
-    _remove_derived(store, dropped, derived)
+    gained = -sum(record.triples for record in change.dropped) - _remove_derived(store, dropped, derived)
     store.bulk_load(b"".join(source.nquads for source in change.loaded), format=ox.RdfFormat.N_QUADS)
+    gained += sum(source.triples for source in change.loaded)
     children_loaded, preserving_loaded = _lineage_of(store, loaded)
     if preserving_loaded != preserving_dropped:
         raise Unbounded("a lineage edge that preserves a fact property changed")
-    store.extend(graph_quads(derive_pairs(store, loaded), DERIVED_GRAPH))
-    store.extend(list(claim_key_quads(store, derived, loaded)))
-    replace_openness(store, subjects | openness_subjects(store, loaded), derived)
+    gained += _add(store, graph_quads(derive_pairs(store, loaded), DERIVED_GRAPH))
+    gained += _add(store, claim_key_quads(store, derived, loaded))
+    gained += replace_openness(store, subjects | openness_subjects(store, loaded), derived)
     if children or children_loaded:
-        _replace_closure(store, closure | lineage_descendants(store, children | children_loaded), derived)
+        closure |= lineage_descendants(store, children | children_loaded)
+        gained += _replace_closure(store, closure, derived)
+    return gained

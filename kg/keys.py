@@ -140,7 +140,10 @@ def openness_quads(store: ox.Store, graph: ox.NamedNode,
     if wanted is not None and not wanted:
         return
     facts_of: dict[str, list[tuple[str, str, OpennessCounts]]] = defaultdict(list)
-    for row in query(store, _bound(OPENNESS_FACTS, "member", wanted)):
+    # one member at a time: with many bound at once Oxigraph scans every fact instead
+    rows = query(store, OPENNESS_FACTS) if wanted is None else \
+        (row for member in sorted(wanted) for row in query(store, _bound(OPENNESS_FACTS, "member", {member})))
+    for row in rows:
         contribution = _contribution(row)
         if contribution.weights_yes + contribution.weights_no + contribution.osi_yes + contribution.osi_no:
             facts_of[row["member"].value].append((row["date"].value, row["source"].value, contribution))
@@ -345,15 +348,18 @@ def openness_subjects(store: ox.Store, claims: set[str]) -> set[str]:
     return {row["subject"].value for row in query(store, facts)}
 
 
-def replace_openness(store: ox.Store, subjects: set[str], graph: ox.NamedNode) -> None:
+def replace_openness(store: ox.Store, subjects: set[str], graph: ox.NamedNode) -> int:
     """Replace the openness periods of ``subjects`` by ones recomputed from the store's facts,
-    written into ``graph``."""
+    written into ``graph``; returns how many quads the store gained (negative: lost)."""
     if not subjects:
-        return
+        return 0
     old = bind(PERIODS_OF, {"subject": [ox.NamedNode(s) for s in sorted(subjects)]})
-    for row in list(query(store, old)):
-        store.remove(ox.Quad(row["period"], row["p"], row["o"], row["g"]))
-    store.extend(list(openness_quads(store, graph, subjects)))
+    removed = [ox.Quad(row["period"], row["p"], row["o"], row["g"]) for row in query(store, old)]
+    for quad in removed:
+        store.remove(quad)
+    added = list(openness_quads(store, graph, subjects))
+    store.extend(added)
+    return len(added) - len(removed)
 
 
 def lineage_descendants(store: ox.Store, starts: set[str]) -> set[str]:

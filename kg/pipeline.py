@@ -9,10 +9,12 @@ store afterwards. Checks across files (duplicate ids, lineage cycles) run here o
 import hashlib
 import io
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,7 +39,7 @@ from kg.incremental import (
     read_build_record,
     remember_context,
     remembered_context,
-    source_digests,
+    scan_sources,
     source_record,
 )
 from kg.integrity import ReferenceIndex, check_across, index_reference
@@ -208,19 +210,19 @@ def build(data_dir: Path, store_dir: Path, progress: Progress | None = None, *,
 def _build_full(data_dir: Path, store_dir: Path, progress: Progress | None) -> BuildReport:
     """Write a new generation from nothing, with the build record a later increment starts from."""
     reference_paths, source_paths = data_files(data_dir)
-    try:  # digests first: a file edited while the build runs is seen as changed by the next one
-        basis, digests = basis_digest(data_dir, reference_paths), source_digests(data_dir, source_paths)
-    except DataError:
-        basis, digests = "", {}  # validate_tree reports the unreadable file
+    scanned_ns = time.time_ns()
+    try:  # read first: a file edited while the build runs is seen as changed by the next one
+        basis, states = basis_digest(data_dir, reference_paths), scan_sources(data_dir, source_paths)
+    except (DataError, OSError):
+        basis, states = "", {}  # validate_tree reports the unreadable file
     validated = validate_tree(data_dir, progress)
     if progress:
         progress("writing the store")
-    relative = {display_path(data_dir / rel): rel for rel in digests}
-    records = {relative[s.file]: source_record(digests[relative[s.file]], s)
+    relative = {display_path(data_dir / rel): rel for rel in states}
+    records = {relative[s.file]: source_record(states[relative[s.file]], s)
                for s in validated.sources if s.file in relative}
-    complete = len(records) == len(validated.sources) == len(digests)
-    record = build_record(data_dir, basis, records) if complete else None
-    if record is not None:
+    complete = len(records) == len(validated.sources) == len(states)
+    if complete:
         remember_context(basis, validated.context)
 
     def fill(store: ox.Store) -> None:
@@ -232,7 +234,9 @@ def _build_full(data_dir: Path, store_dir: Path, progress: Progress | None) -> B
         store.bulk_extend(graph_quads(pair_graph(pairs), DERIVED_GRAPH))
         store.bulk_extend(list(key_quads(store, ox.NamedNode(str(DERIVED_GRAPH)))))
 
-    count = write_generation(store_dir, fill, from_current=False, build_record=record)
+    count = write_generation(store_dir, fill, from_current=False,
+                             build_record=partial(build_record, data_dir, basis, scanned_ns, records)
+                             if complete else None)
     return BuildReport(count, len(validated.sources), validated.claim_count)
 
 
@@ -246,15 +250,16 @@ def _build_increment(data_dir: Path, store_dir: Path, progress: Progress | None)
     try:
         if basis_digest(data_dir, reference_paths) != record.basis:
             return None
-        digests = source_digests(data_dir, source_paths)
-    except DataError:
+        scanned_ns = time.time_ns()
+        states = scan_sources(data_dir, source_paths, record)
+    except (DataError, OSError):
         return None  # the full build reports it
-    changed = [path for path, rel in zip(source_paths, digests, strict=True)
-               if rel not in record.sources or record.sources[rel].digest != digests[rel]]
-    dropped = [old for rel, old in record.sources.items() if digests.get(rel) != old.digest]
+    changed = [path for path, (rel, state) in zip(source_paths, states.items(), strict=True)
+               if rel not in record.sources or record.sources[rel].digest != state.digest]
+    dropped = [old for rel, old in record.sources.items()
+               if rel not in states or states[rel].digest != old.digest]
     if not changed and not dropped:
-        with open_store(store_dir) as store:
-            count = len(store)
+        count = record.quads
     else:
         say = progress or (lambda _: None)
         say("reading reference files")
@@ -262,18 +267,26 @@ def _build_increment(data_dir: Path, store_dir: Path, progress: Progress | None)
         say(f"checking {len(changed)} changed source files")
         checked = dict(zip((str(p.relative_to(data_dir)) for p in changed),
                            check_source_files(changed, context), strict=True))
-        outlines = [checked[rel].outline if rel in checked else record.outline(data_dir, rel)
-                    for rel in digests]
+        shown_dir = display_path(data_dir)
+        outlines = [checked[rel].outline if rel in checked else record.outline(shown_dir, rel)
+                    for rel in states]
         problems = [problem for source in checked.values() for problem in source.problems]
         problems += check_across((outline for outline in outlines if outline is not None), context.index)
         if problems:
             raise DataError(problems)
-        record.sources = {rel: source_record(digest, checked[rel]) if rel in checked else record.sources[rel]
-                          for rel, digest in digests.items()}
+        record.sources = {rel: source_record(state, checked[rel]) if rel in checked
+                          else record.sources[rel].model_copy(update=dict(state))
+                          for rel, state in states.items()}
+        record.scanned_ns = scanned_ns
         say("writing the store")
         change = Change(dropped, list(checked.values()))
-        count = write_generation(store_dir, lambda store: apply_change(store, change, derive_pairs),
-                                 from_current=True, build_record=record.model_dump_json().encode())
+        quads = record.quads
+
+        def record_of(count: int) -> bytes:
+            return record.model_copy(update={"quads": count}).model_dump_json().encode()
+
+        count = write_generation(store_dir, lambda store: quads + apply_change(store, change, derive_pairs),
+                                 from_current=True, build_record=record_of)
     return BuildReport(count, len(record.sources), sum(len(s.claim_ids) for s in record.sources.values()))
 
 

@@ -250,14 +250,15 @@ def build_record_path(generation: Path) -> Path:
     return generation.with_name(generation.name + BUILD_RECORD_SUFFIX)
 
 
-def write_generation(store_dir: Path, fill: Callable[[ox.Store], None], *, from_current: bool,
-                     build_record: bytes | None = None) -> int:
+def write_generation(store_dir: Path, fill: Callable[[ox.Store], int | None], *, from_current: bool,
+                     build_record: Callable[[int], bytes] | None = None) -> int:
     """Write a new generation of the store and swap it in; the old one survives any failure.
 
     ``fill`` adds to the new store: an empty one, or (``from_current``) a copy of the current
-    store made with hard links (cheap: the data files are immutable). ``build_record``, if
-    given, is written beside the new generation before it becomes current (a generation
-    without one, e.g. after ``kg add``, has none). Returns the quad count.
+    store made with hard links (cheap: the data files are immutable); it may return the quad
+    count it knows (else the store counts them, a scan). ``build_record``, if given, makes from
+    the count the bytes written beside the new generation before it becomes current (a
+    generation without one, e.g. after ``kg add``, has none). Returns the quad count.
     """
     store_dir = store_dir.absolute()
     with writer_lock(store_dir):
@@ -267,13 +268,13 @@ def write_generation(store_dir: Path, fill: Callable[[ox.Store], None], *, from_
                 with open_store(store_dir) as current:
                     current.backup(str(generation))
             store = ox.Store(str(generation))
-            fill(store)
+            known = fill(store)
             store.flush()
-            count = len(store)
+            count = len(store) if known is None else known
             del store
             gc.collect()
             if build_record is not None:
-                build_record_path(generation).write_bytes(build_record)
+                build_record_path(generation).write_bytes(build_record(count))
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             build_record_path(generation).unlink(missing_ok=True)
