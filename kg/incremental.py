@@ -36,7 +36,7 @@ from rdflib import Graph
 
 from kg.binding import bind
 from kg.checked_cache import load_checked, store_checked
-from kg.comparability import PRESERVED_BY_RELATION, slug
+from kg.comparability import PRESERVED_BY_RELATION, Relations, slug
 from kg.derive import DERIVED_GRAPH
 from kg.integrity import SourceOutline
 from kg.keys import (
@@ -80,6 +80,7 @@ class BuildRecord(BaseModel):
     basis: str
     scanned_ns: int  # when the source files were read (a file changed since may keep its size and time)
     quads: int  # in the generation
+    relations: Relations  # what the comparability rule read from it (reference data, preserving edges)
     sources: dict[str, SourceRecord]  # by path relative to the data tree
 
     def outline(self, shown_dir: str, relative: str) -> SourceOutline:
@@ -147,10 +148,10 @@ def source_record(state: FileState, checked: CheckedSource) -> SourceRecord:
 
 
 def build_record(data_dir: Path, basis: str, scanned_ns: int, sources: dict[str, SourceRecord],
-                 quads: int) -> bytes:
+                 relations: Relations, quads: int) -> bytes:
     """A build record, serialised to be written beside a generation."""
     record = BuildRecord(data_dir=str(data_dir.resolve()), basis=basis, scanned_ns=scanned_ns,
-                         quads=quads, sources=sources)
+                         quads=quads, sources=sources, relations=relations)
     return record.model_dump_json().encode()
 
 

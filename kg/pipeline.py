@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -225,18 +224,23 @@ def _build_full(data_dir: Path, store_dir: Path, progress: Progress | None) -> B
     if complete:
         remember_context(basis, validated.context)
 
+    relations: list[Relations] = []
+
     def fill(store: ox.Store) -> None:
         store.bulk_extend(graph_quads(ontology_graph(), ONTOLOGY_GRAPH))
         store.bulk_extend(graph_quads(validated.reference, REFERENCE_GRAPH))
         store.bulk_load(_Chained(validated.nquads()), format=ox.RdfFormat.N_QUADS)
         claims = [claim for source in validated.sources for claim in source.comparable]
-        pairs = comparable_pairs(claims, read_relations(store))
+        relations.append(read_relations(store))
+        pairs = comparable_pairs(claims, relations[0])
         store.bulk_extend(graph_quads(pair_graph(pairs), DERIVED_GRAPH))
         store.bulk_extend(list(key_quads(store, ox.NamedNode(str(DERIVED_GRAPH)))))
 
+    def record_of(count: int) -> bytes:
+        return build_record(data_dir, basis, scanned_ns, records, relations[0], count)
+
     count = write_generation(store_dir, fill, from_current=False,
-                             build_record=partial(build_record, data_dir, basis, scanned_ns, records)
-                             if complete else None)
+                             build_record=record_of if complete else None)
     return BuildReport(count, len(validated.sources), validated.claim_count)
 
 
@@ -285,8 +289,12 @@ def _build_increment(data_dir: Path, store_dir: Path, progress: Progress | None)
         def record_of(count: int) -> bytes:
             return record.model_copy(update={"quads": count}).model_dump_json().encode()
 
-        count = write_generation(store_dir, lambda store: quads + apply_change(store, change, derive_pairs),
-                                 from_current=True, build_record=record_of)
+        relations = record.relations
+
+        def fill(store: ox.Store) -> int:
+            return quads + apply_change(store, change, lambda s, claims: derive_pairs(s, claims, relations))
+
+        count = write_generation(store_dir, fill, from_current=True, build_record=record_of)
     return BuildReport(count, len(record.sources), sum(len(s.claim_ids) for s in record.sources.values()))
 
 
@@ -312,9 +320,12 @@ class _Chained(io.RawIOBase):
         return size
 
 
-def derive_pairs(store: ox.Store, new_claims: set[str] | None = None) -> Graph:
-    """The derived graph of comparable pairs: for the whole store, or for pairs with a new claim."""
-    relations = read_relations(store)
+def derive_pairs(store: ox.Store, new_claims: set[str] | None = None,
+                 relations: Relations | None = None) -> Graph:
+    """The derived graph of comparable pairs: for the whole store, or for pairs with a new claim
+    (``relations``: the store's, when already known)."""
+    if relations is None:
+        relations = read_relations(store)
     if new_claims is None:
         claims = read_claims(store)
     else:
