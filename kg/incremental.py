@@ -126,12 +126,14 @@ def scan_sources(data_dir: Path, source_paths: list[Path],
     digest (as git's index does); the others are read and hashed (``DataError`` for a file that
     cannot be read)."""
     states: dict[str, FileState] = {}
+    seen_by_path = known.sources if known is not None else {}
+    settled_before = known.scanned_ns - RACY_NS if known is not None else 0
     for path in source_paths:
         relative = str(path.relative_to(data_dir))
         stat = os.stat(path)
-        seen = known.sources.get(relative) if known is not None else None
+        seen = seen_by_path.get(relative)
         if seen is not None and (seen.size, seen.mtime_ns) == (stat.st_size, stat.st_mtime_ns) \
-                and stat.st_mtime_ns < known.scanned_ns - RACY_NS:  # type: ignore[union-attr]
+                and stat.st_mtime_ns < settled_before:
             states[relative] = FileState(digest=seen.digest, size=seen.size, mtime_ns=seen.mtime_ns)
             continue
         digest = hashlib.sha256(read_data_bytes(path, data_dir)).hexdigest()
@@ -283,8 +285,9 @@ def apply_change(store: ox.Store, change: Change,
     children_loaded, preserving_loaded = _lineage_of(store, loaded)
     if preserving_loaded != preserving_dropped:
         raise Unbounded("a lineage edge that preserves a fact property changed")
-    gained += _add(store, graph_quads(derive_pairs(store, loaded), DERIVED_GRAPH))
-    gained += _add(store, claim_key_quads(store, derived, loaded))
+    if loaded:
+        gained += _add(store, graph_quads(derive_pairs(store, loaded), DERIVED_GRAPH))
+        gained += _add(store, claim_key_quads(store, derived, loaded))
     gained += replace_openness(store, subjects | openness_subjects(store, loaded), derived)
     if children or children_loaded:
         closure |= lineage_descendants(store, children | children_loaded)
