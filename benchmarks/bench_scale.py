@@ -278,7 +278,9 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
         results += [Result(op, timeout=timeout, skipped=reason) for op in _later_ops(manifest)]
         return SizeRun(label, manifest["target_triples"], triples, results, manifest)
     warm = {"PARITYKG_CACHE": str(tree / "cache-warm")}
-    run_kg(build, build_timeout, env=warm)  # untimed: fills the cache the later builds find
+    # untimed: fills the cache the later builds find (--full: an incremental build of the unchanged
+    # tree would check nothing)
+    run_kg([*build, "--full"], build_timeout, env=warm)
 
     # rebuild after editing one source file (alternately edited and restored, restored at the end)
     edit = tree / manifest["edit_file"]

@@ -2,8 +2,11 @@
 
 Every build leaves a *build record* beside the generation it writes (``<generation>.build.json``,
 kg.store): the data tree it was built from, a digest of its basis (the reference files, the
-package's code and resources, the RDF libraries' versions) and, per source file, the digest of
-its bytes, its source id, claim ids, triple count and lineage edges. A later ``kg build`` of the
+package's code and resources, the RDF libraries' versions), the generation's quad count, the
+comparability relations read from it (reference data and fact-preserving lineage edges) and, per
+source file, the digest of its bytes with the size and change time it had, its source id, claim
+ids, triple count and lineage edges. The context sources are checked in (reference index, entity
+classes, reference digest) is kept in the checked cache under the basis. A later ``kg build`` of the
 same tree with the same basis copies the current generation (hard links, as ``kg add`` does),
 drops the named graphs of the source files that changed or went away, loads the changed and new
 ones, and updates the derived graph only where the change reaches:

@@ -267,7 +267,10 @@ def _build_increment(data_dir: Path, store_dir: Path, progress: Progress | None)
     else:
         say = progress or (lambda _: None)
         say("reading reference files")
-        context = remembered_context(record.basis, data_dir) or _read_reference(data_dir, reference_paths)[2]
+        context = remembered_context(record.basis, data_dir)
+        if context is None:  # e.g. another cache directory than the full build's
+            context = _read_reference(data_dir, reference_paths)[2]
+            remember_context(record.basis, context)
         say(f"checking {len(changed)} changed source files")
         checked = dict(zip((str(p.relative_to(data_dir)) for p in changed),
                            check_source_files(changed, context), strict=True))
