@@ -257,14 +257,16 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
     results: list[Result] = []
     build = ["build", "--data", str(data), "--store", str(store)]
 
-    # a first build: every run starts from an empty validation cache (nothing validated before)
+    # a first build: every run starts from an empty validation cache (nothing validated before) and
+    # builds from nothing (--full: not an increment on the store a previous run left)
     build_timeout = build_timeout or timeout
     cold_cache = tree / "cache-cold"
     result = Result(BUILD_OP, timeout=build_timeout)
     triples = None
     for _ in range(repeat):
         shutil.rmtree(cold_cache, ignore_errors=True)
-        sample = run_kg(build, build_timeout, capture=True, env={"PARITYKG_CACHE": str(cold_cache)})
+        sample = run_kg([*build, "--full"], build_timeout, capture=True,
+                        env={"PARITYKG_CACHE": str(cold_cache)})
         result.samples.append(sample)
         words = sample.stdout.split()
         triples = int(words[words.index("triples,") - 1]) if "triples," in words else triples
