@@ -61,7 +61,7 @@ def test_runner_end_to_end(tree, tmp_path):
     failed = [(r.op, r.shown()) for r in run.results if r.seconds is None]
     assert not failed
     assert {bench_scale.BUILD_OP, bench_scale.SCAN_OP, bench_scale.STARTUP_OP, "trend --benchmark B",
-            "export -F nq"} <= {r.op for r in run.results}
+            "export -F nq", bench_scale.REBUILD_OP, bench_scale.FULL_REBUILD_OP} <= {r.op for r in run.results}
     assert all(r.rss_mb and r.rss_mb > 10 for r in run.results)
     table = bench_scale.report([run], 1)
     assert f"| {bench_scale.BUILD_OP} | 5k |" in table

@@ -6,6 +6,7 @@ every graph with a full build of the changed tree from nothing. The stores hold 
 timestamps, so nothing is left out of the comparison.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -171,6 +172,34 @@ def test_an_unchanged_tree_keeps_the_generation(tree, tmp_path, full_builds):
     again = pipeline.build(tree, store)
     assert full_builds == [] and current_generation(store) == generation
     assert (again.triples, again.sources, again.claims) == (first.triples, first.sources, first.claims)
+
+
+def test_a_touched_file_is_read_again_but_not_rebuilt(tree, tmp_path, full_builds):
+    store = tmp_path / "store"
+    pipeline.build(tree, store)
+    generation = current_generation(store)
+    os.utime(tree / CARD)  # a new change time, the same bytes
+    full_builds.clear()
+    pipeline.build(tree, store)
+    assert full_builds == [] and current_generation(store) == generation
+
+
+def test_an_edit_keeping_size_and_time_is_seen_within_the_racy_window(tree, tmp_path, full_builds):
+    """A file changed around the scan is hashed even when its size and change time look unchanged."""
+    store = tmp_path / "store"
+    path = tree / CARD
+    os.utime(path)  # changed just now: within the window of the build's scan
+    stat = path.stat()
+    pipeline.build(tree, store)
+    before = _nquads(store)
+    _edit(tree, CARD, "value: 70.0", "value: 71.0")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    full_builds.clear()
+    pipeline.build(tree, store)
+    assert full_builds == []
+    pipeline.build(tree, tmp_path / "reference-store", full=True)
+    assert before != _nquads(store) == _nquads(tmp_path / "reference-store")
 
 
 def test_a_changed_reference_file_or_an_add_falls_back_to_a_full_build(tree, tmp_path, full_builds):
