@@ -57,7 +57,7 @@ from kg.source_check import (
     init_worker,
     remembered_outcomes,
 )
-from kg.store import graph_quads, open_store, query, write_generation, writer_lock
+from kg.store import collect_leftovers, graph_quads, open_store, query, write_generation, writer_lock
 from kg.validation import Origin, graph_digest, validate_reference
 
 Progress = Callable[[str], None]
@@ -264,6 +264,7 @@ def _build_increment(data_dir: Path, store_dir: Path, progress: Progress | None)
                if rel not in states or states[rel].digest != old.digest]
     if not changed and not dropped:
         count = record.quads
+        collect_leftovers(store_dir)
     else:
         say = progress or (lambda _: None)
         say("reading reference files")

@@ -284,6 +284,14 @@ def write_generation(store_dir: Path, fill: Callable[[ox.Store], int | None], *,
     return count
 
 
+def collect_leftovers(store_dir: Path) -> None:
+    """Delete what killed writes and replaced generations left beside the store, as every write
+    does after its swap (for a build that found nothing to write)."""
+    store_dir = store_dir.absolute()
+    with writer_lock(store_dir):
+        _collect(store_dir)
+
+
 def query(store: ox.Store, sparql: str, bindings: dict[str, object] | None = None):
     """Run SPARQL over the union of all graphs, with parameters bound, never pasted."""
     substitutions = {ox.Variable(k): to_ox_term(v) for k, v in (bindings or {}).items()}
