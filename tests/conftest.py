@@ -80,8 +80,10 @@ def _start_real_build(config: pytest.Config) -> subprocess.Popen | None:
     except FileExistsError:
         return None
     command = [sys.executable, "-m", "kg", "build", "--data", str(REAL_DATA), "--store", str(folder / "store")]
-    script = (f'nice -n {REAL_BUILD_NICENESS} "$@" >stdout 2>stderr; echo $? >exit.new && mv exit.new exit')
-    return subprocess.Popen(["sh", "-c", script, "real-build", *command], cwd=folder,
+    script = (f'nice -n {REAL_BUILD_NICENESS} "$@" >"$0/stdout" 2>"$0/stderr"; '
+              'echo $? >"$0/exit.new" && mv "$0/exit.new" "$0/exit"')
+    # run where the tests run, so the build and they share .paritykg/cache (SHACL outcomes)
+    return subprocess.Popen(["sh", "-c", script, str(folder), *command], cwd=Path.cwd(),
                             stdin=subprocess.DEVNULL, start_new_session=True)
 
 
