@@ -146,3 +146,25 @@ def test_kg_add_of_a_models_weights_fact_reopens_the_systems_driving_it(tmp_path
     add_source(new, store)
     assert _rows(store, subjects="systems")["SWE-bench Verified"][0] == "Nemotron-CORTEXA"
 
+
+
+def test_lag_leaves_agent_systems_out(tmp_path):
+    store = tmp_path / "store"
+    build(_import(tmp_path, _open_code_open_models), store)
+    release = tmp_path / "release-note.yaml"
+    release.write_text(textwrap.dedent("""\
+        source:
+          id: release-note
+          title: A note on an agent system's release
+          date: 2025-12-01
+          kind: analysis
+        claims:
+        - {id: refact, kind: fact, locator: para 1, subject: refact.ai-agent, mention: Refact.ai Agent,
+           property: release-date, value: '2025-06-03'}
+        """), encoding="utf-8")
+    add_source(release, store)
+    assert _rows(store, subjects="systems")["SWE-bench Verified"][1] == "Refact.ai Agent"  # closed, dated
+    result = runner.invoke(app, ["query", "lag", "--benchmark", "swe-bench-verified", "--store", str(store),
+                                 "-F", "json"])
+    assert result.exit_code == 0, result.output
+    assert "Refact.ai Agent" not in result.stdout and "Nemotron-CORTEXA" not in result.stdout
