@@ -229,7 +229,7 @@ IDENTIFIER_SCHEMES = (
     Concept("models-dev", "models.dev model", "A model id in the models.dev catalogue (provider/model)."),
     Concept("arena", "LMArena name", "A model's name on the LMArena (Chatbot Arena) leaderboard."),
     Concept("livebench", "LiveBench model", "A model's id in LiveBench's result tables."),
-    Concept("swe-bench", "SWE-bench entry", "An entry's id (its results folder) on the SWE-bench leaderboards."),
+    Concept("swe-bench", "SWE-bench entry", "A SWE-bench leaderboard entry's id (its results folder)."),
 )
 
 SCHEMES: dict[str, tuple[Concept, ...]] = {

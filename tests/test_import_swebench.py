@@ -178,3 +178,14 @@ def test_attempts_tag():
     assert attempts({"tags": ["System: Attempts - 2+"]}) == "multiple"
     assert attempts({"tags": ["System: Attempts - 1"]}) == 1
     assert attempts({"tags": []}) is None
+
+
+def test_bad_system_entry_names_file_and_entry_and_writes_nothing(tmp_path):
+    def empty_builder(boards):
+        boards["leaderboards"][1]["results"][2]["tags"] = ["Model: claude-4-sonnet", "Model: o4-mini", "Org: "]
+    data = data_tree(tmp_path)
+    repo = _repo(tmp_path, edit=empty_builder)
+    with pytest.raises(DataError) as error:
+        swebench.run(repo, load_tree(data), data / "imports" / "swebench")
+    assert str(error.value.problems[0]).startswith(f"{FILE} Verified entry 3: lab '': cannot be created: ")
+    assert not (data / "imports" / "swebench").exists()
