@@ -2,9 +2,12 @@
 
 data/ is built once per test run, through the CLI (``python -m kg build``), by a background process
 started as soon as the tests are collected, at a lower CPU priority, so it overlaps the tests that do
-not need it (they run first). Every test that reads data/'s store shares that one build, read-only,
-also across pytest-xdist workers (the build goes under the run's shared temporary root). Tests that
-write to a store copy a generation first (``copy_store``).
+not need it (they run first). It builds twice, one after the other: first the curated data alone
+(data/ without data/imports/: the hand-transcribed sources whose answers the tests check, and what
+``real_store`` holds), then the whole of data/ with the imported datasets (``full_build``: the main
+job of the README). Every test that reads a store shares these builds, read-only, also across
+pytest-xdist workers (they go under the run's shared temporary root). Tests that write to a store
+copy a generation first (``copy_store``).
 """
 
 import hashlib
@@ -25,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
 REAL_DATA = ROOT / "data"
 
-REAL_BUILD_FIXTURES = ("real_build", "real_store")
+REAL_BUILD_FIXTURES = ("real_build", "real_store", "full_build")
+IMPORTS = "imports"  # data/imports/: the generated sources of imported datasets (docs/imports.md)
 REAL_BUILD_TIMEOUT = 3600  # seconds; a data/ build takes minutes on a busy 2-core machine
 REAL_BUILD_NICENESS = 10  # below the tests, which time some answers
 _REAL_BUILD_PROCESS = pytest.StashKey[subprocess.Popen]()
@@ -72,27 +76,42 @@ def _real_build_dir(config: pytest.Config) -> Path:
     return _shared_root(config) / "real-data-build"
 
 
+def curated_view(data: Path, view: Path) -> Path:
+    """A data tree of links to every entry of ``data`` but its imported datasets."""
+    view.mkdir(parents=True, exist_ok=True)
+    for entry in data.iterdir():
+        if entry.name != IMPORTS:
+            (view / entry.name).symlink_to(entry.resolve(), target_is_directory=entry.is_dir())
+    return view
+
+
 def _start_real_build(config: pytest.Config) -> subprocess.Popen | None:
-    """Start ``kg build`` of data/ in the background unless another worker of this run already has."""
+    """Start the builds of data/ (curated, then whole) in the background unless another worker of
+    this run already has."""
     folder = _real_build_dir(config)
     try:
         folder.mkdir()
     except FileExistsError:
         return None
-    command = [sys.executable, "-m", "kg", "build", "--data", str(REAL_DATA), "--store", str(folder / "store")]
-    script = (f'nice -n {REAL_BUILD_NICENESS} "$@" >"$0/stdout" 2>"$0/stderr"; '
-              'echo $? >"$0/exit.new" && mv "$0/exit.new" "$0/exit"')
-    # run where the tests run, so the build and they share .paritykg/cache (SHACL outcomes)
-    return subprocess.Popen(["sh", "-c", script, str(folder), *command], cwd=Path.cwd(),
+    steps = []
+    for name, data in (("curated", curated_view(REAL_DATA, folder / "curated-data")), ("full", REAL_DATA)):
+        out = folder / name
+        out.mkdir()
+        command = " ".join(f"'{part}'" for part in (sys.executable, "-m", "kg", "build", "--data", data,
+                                                     "--store", out / "store"))
+        steps.append(f'nice -n {REAL_BUILD_NICENESS} {command} >"{out}/stdout" 2>"{out}/stderr"; '
+                     f'echo $? >"{out}/exit.new" && mv "{out}/exit.new" "{out}/exit"')
+    # run where the tests run, so the builds and they share .paritykg/cache (SHACL outcomes)
+    return subprocess.Popen(["sh", "-c", "; ".join(steps)], cwd=Path.cwd(),
                             stdin=subprocess.DEVNULL, start_new_session=True)
 
 
-def _wait_for_real_build(config: pytest.Config) -> RealBuild:
-    folder = _real_build_dir(config)
+def _wait_for_real_build(config: pytest.Config, name: str) -> RealBuild:
+    folder = _real_build_dir(config) / name
     deadline = time.monotonic() + REAL_BUILD_TIMEOUT
     while not (folder / "exit").is_file():
         if time.monotonic() > deadline:
-            pytest.fail(f"kg build of data/ did not finish in {REAL_BUILD_TIMEOUT} s ({folder})")
+            pytest.fail(f"kg build of data/ ({name}) did not finish in {REAL_BUILD_TIMEOUT} s ({folder})")
         time.sleep(0.2)
     return RealBuild(folder / "store", int((folder / "exit").read_text()),
                      (folder / "stdout").read_text(), (folder / "stderr").read_text())
@@ -123,18 +142,29 @@ def pytest_sessionfinish(session: pytest.Session):
         process.wait()
 
 
+def _started(config: pytest.Config) -> None:
+    process = _start_real_build(config)  # only if the collection hook has not (a plugin reordered)
+    if process:
+        config.stash[_REAL_BUILD_PROCESS] = process
+
+
 @pytest.fixture(scope="session")
 def real_build(pytestconfig) -> RealBuild:
-    """The run's one ``kg build`` of data/ (started when the tests were collected)."""
-    process = _start_real_build(pytestconfig)  # only if the collection hook has not (a plugin reordered)
-    if process:
-        pytestconfig.stash[_REAL_BUILD_PROCESS] = process
-    return _wait_for_real_build(pytestconfig)
+    """The run's ``kg build`` of the curated data (data/ without data/imports/)."""
+    _started(pytestconfig)
+    return _wait_for_real_build(pytestconfig, "curated")
+
+
+@pytest.fixture(scope="session")
+def full_build(pytestconfig) -> RealBuild:
+    """The run's ``kg build`` of the whole of data/, imported datasets included (the README's main job)."""
+    _started(pytestconfig)
+    return _wait_for_real_build(pytestconfig, "full")
 
 
 @pytest.fixture(scope="session")
 def real_store(real_build) -> Path:
-    """A store built from data/ (shared by the whole run: do not modify it; copy_store it first)."""
+    """A store built from the curated data (shared by the whole run: do not modify it; copy_store it first)."""
     assert real_build.exit_code == 0, f"kg build of data/ failed:\n{real_build.stderr[-3000:]}"
     return real_build.store
 
