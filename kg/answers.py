@@ -4,7 +4,7 @@ Each function runs its ``queries/NAME.rq`` with bound parameters and shapes the 
 people and programs: nested JSON objects, groups, roll-ups, trimmed graphs.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from typing import Any
 
 from kg.canned import ParameterError, run_canned
@@ -172,30 +172,31 @@ def lineage(store_dir: StoreOrSession, model: str, **params: str) -> dict[str, A
 
 def _within_depth(edges: list[dict[str, Any]], start: str | None, depth: int | None,
                   direction: str) -> list[dict[str, Any]]:
-    """Edges reachable from ``start`` in at most ``depth`` steps over the kept edges."""
+    """Edges reachable from ``start`` in at most ``depth`` steps over the kept edges (breadth
+    first, each edge looked up by its endpoints: linear in the edges)."""
     if start is None:
         return []
+    steps_from: dict[str, list[tuple[int, str]]] = {}
+    for index, edge in enumerate(edges):
+        if direction in ("up", "both"):
+            steps_from.setdefault(edge["child_id"], []).append((index, edge["parent_id"]))
+        if direction in ("down", "both"):
+            steps_from.setdefault(edge["parent_id"], []).append((index, edge["child_id"]))
     reached = {start: 0}
-    frontier = [start]
-    kept: list[dict[str, Any]] = []
+    frontier = deque([start])
     seen: set[int] = set()
+    kept: list[dict[str, Any]] = []
     while frontier:
-        node = frontier.pop(0)
+        node = frontier.popleft()
         if depth is not None and reached[node] >= depth:
             continue
-        for index, edge in enumerate(edges):
-            steps = []
-            if direction in ("up", "both") and edge["child_id"] == node:
-                steps.append(edge["parent_id"])
-            if direction in ("down", "both") and edge["parent_id"] == node:
-                steps.append(edge["child_id"])
-            for nxt in steps:
-                if index not in seen:
-                    seen.add(index)
-                    kept.append(edge)
-                if nxt not in reached:
-                    reached[nxt] = reached[node] + 1
-                    frontier.append(nxt)
+        for index, nxt in steps_from.get(node, ()):
+            if index not in seen:
+                seen.add(index)
+                kept.append(edges[index])
+            if nxt not in reached:
+                reached[nxt] = reached[node] + 1
+                frontier.append(nxt)
     return kept
 
 

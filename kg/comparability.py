@@ -2,8 +2,10 @@
 
 Two claims are compared when they are about the same thing:
 
-- scores: the same subject and the same benchmark, or two benchmarks the reference data declares
-  related (``parent`` / ``variant_of``: a subset, a version, the same test set);
+- scores: the same subject and the same benchmark, or a benchmark and one it is declared to be
+  part or a version of (``parent`` / ``variant_of``: a subset, a version, the same test set),
+  directly or through a chain; two parts (or two versions) of one benchmark only when they give
+  the same exact number (a number filed under the wrong part), as they are different tests;
 - facts: the same property and qualifier of the same subject, or of two subjects linked by a
   lineage relation that preserves that property (``PRESERVED_BY_RELATION``);
 - prices: the same subject, measure, unit and seller (a price with no provider is the lab's own);
@@ -251,11 +253,30 @@ class Relations:
     seller_names: dict[str, set[str]] = field(default_factory=dict)  # subject IRI -> its lab's names
 
     def variant_groups(self) -> _Components:
-        """Benchmarks grouped with every benchmark they are declared related to."""
+        """Benchmarks grouped with every benchmark they are declared related to, in any direction."""
         groups = _Components()
         for a, b in self.benchmark_links:
             groups.join(a, b)
         return groups
+
+    def benchmark_ancestors(self) -> dict[str, set[str]]:
+        """Per benchmark, every benchmark it is declared to be part or a version of, directly or
+        through a chain of declarations (``parent``, ``variant_of``), itself left out."""
+        declared: dict[str, set[str]] = defaultdict(set)
+        for narrower, wider in self.benchmark_links:
+            if narrower != wider:
+                declared[narrower].add(wider)
+        ancestors: dict[str, set[str]] = {}
+        for benchmark in declared:
+            reached: set[str] = set()
+            frontier = list(declared[benchmark])
+            while frontier:
+                wider = frontier.pop()
+                if wider not in reached and wider != benchmark:
+                    reached.add(wider)
+                    frontier.extend(declared.get(wider, ()))
+            ancestors[benchmark] = reached
+        return ancestors
 
     def preserving_groups(self) -> dict[str, _Components]:
         """Per fact property, subjects grouped across the lineage relations that preserve it."""
@@ -286,11 +307,11 @@ def sellers_match(a: ComparableClaim, b: ComparableClaim, relations: Relations) 
     return any(name and given.startswith(name) for name in lab_names)
 
 
-def group_key(claim: ComparableClaim, variants: _Components,
-              preserving: dict[str, _Components]) -> tuple:
-    """Claims with equal keys are candidates for comparison."""
+def group_key(claim: ComparableClaim, preserving: dict[str, _Components]) -> tuple:
+    """Claims with equal keys are compared with each other (scores also with the scores of the
+    same subject on a related benchmark: ``comparable_pairs``)."""
     if claim.kind == "score":
-        return ("score", claim.subject, variants.find(claim.prop))
+        return ("score", claim.subject, claim.prop)
     if claim.kind == "fact":
         prop = slug(claim.prop)
         subject = preserving[prop].find(claim.subject) if prop in preserving else claim.subject
@@ -300,29 +321,60 @@ def group_key(claim: ComparableClaim, variants: _Components,
     return ("stance", claim.prop)
 
 
+def _candidates(groups: dict[tuple, list[ComparableClaim]], relations: Relations
+                ) -> Iterator[tuple[ComparableClaim, ComparableClaim]]:
+    """The pairs to judge: every two claims of one group; every score with each score of the same
+    subject on a benchmark its own is declared part or a version of; and two scores of a subject on
+    two parts of one benchmark only when they give the same exact number (one source may have filed
+    it under the wrong part: otherwise two parts are two tests, and they are not compared)."""
+    ancestors = relations.benchmark_ancestors()
+    variants = relations.variant_groups()
+    same_number: dict[tuple, list[ComparableClaim]] = defaultdict(list)
+    for key, members in groups.items():
+        yield from combinations(members, 2)
+        if key[0] != "score":
+            continue
+        wider_ones = ancestors.get(key[2], set())
+        for wider in sorted(wider_ones):
+            if key[2] in ancestors.get(wider, ()) and wider < key[2]:
+                continue  # declared both ways: the pair of groups is taken once, from the other side
+            for a in members:
+                for b in groups.get(("score", key[1], wider), ()):
+                    yield (a, b) if a.iri < b.iri else (b, a)
+        for claim in members:
+            if claim.exact and claim.number is not None:
+                same_number[(key[1], variants.find(key[2]), claim.number)].append(claim)
+    for members in same_number.values():
+        for a, b in combinations(sorted(members, key=lambda c: c.iri), 2):
+            if a.prop != b.prop and a.prop not in ancestors.get(b.prop, ()) \
+                    and b.prop not in ancestors.get(a.prop, ()):
+                yield a, b
+
+
 def comparable_pairs(claims: Iterable[ComparableClaim], relations: Relations,
                      involving: set[str] | None = None) -> Iterator[Pair]:
     """Every pair of comparable claims with something to report, first claim by IRI.
 
     ``involving`` restricts the pairs to those with at least one of these claim IRIs (an add).
+    Work grows with the claims that are compared with each other, not with the benchmark
+    families: two tasks of one suite (two parts of one benchmark) are not compared.
     """
-    variants = relations.variant_groups()
     preserving = relations.preserving_groups()
     groups: dict[tuple, list[ComparableClaim]] = defaultdict(list)
     for claim in claims:
         if claim.kind == "fact" and slug(claim.prop) in TEXT_ONLY_PROPERTIES:
             continue
-        groups[group_key(claim, variants, preserving)].append(claim)
+        groups[group_key(claim, preserving)].append(claim)
     for members in groups.values():
         members.sort(key=lambda c: c.iri)
-        for a, b in combinations(members, 2):
-            if involving is not None and a.iri not in involving and b.iri not in involving:
-                continue
-            if a.kind == "price" and not sellers_match(a, b, relations):
-                continue
-            pair = judge(a, b)
-            if pair is not None:
-                yield pair
+    for a, b in _candidates(groups, relations):
+        if involving is not None and a.iri not in involving and b.iri not in involving:
+            continue
+        if a.kind == "price" and not sellers_match(a, b, relations):
+            continue
+        pair = judge(a, b)
+        if pair is not None:
+            yield pair
 
 
 def parse_setting_key(key: str | None) -> dict[str, str]:

@@ -9,11 +9,11 @@ travel with the graph, so any SPARQL engine answers the contradictions question 
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, XSD, URIRef
 
 from kg.binding import bind
 from kg.comparability import ComparableClaim, Pair, Relations
@@ -192,37 +192,42 @@ def read_claims_by_iri(store: ox.Store, iris: Iterable[str]) -> list[ComparableC
     return _claims_from_triples(rows)
 
 
-def _number(value: Decimal) -> Literal:
-    return Literal(value.normalize() if value == value.to_integral() else value, datatype=XSD.decimal)
+_DECIMAL = ox.NamedNode(str(XSD.decimal))
+_TYPE = ox.NamedNode(str(RDF.type))
 
 
-def pair_graph(pairs: Iterable[Pair]) -> Graph:
-    """RDF for the pairs: one ``pk:ClaimPair`` node each."""
-    graph = Graph()
+def _number(value: Decimal) -> ox.Literal:
+    written = value.normalize() if value == value.to_integral() else value
+    return ox.Literal(format(written, "f"), datatype=_DECIMAL)
+
+
+def _pk(name: str) -> ox.NamedNode:
+    return ox.NamedNode(str(PK[name]))
+
+
+def pair_quads(pairs: Iterable[Pair], graph: URIRef) -> Iterator[ox.Quad]:
+    """RDF for the pairs, one ``pk:ClaimPair`` node each, as quads in ``graph`` (streamed: the
+    pairs are never held in memory together)."""
+    name = ox.NamedNode(str(graph))
     for pair in pairs:
         first, second = pair.first, pair.second
-        node = ID["pair/" + hashlib.sha1(f"{first.iri}|{second.iri}".encode()).hexdigest()[:24]]
-        add = graph.add
-        add((node, RDF.type, PK.ClaimPair))
-        add((node, PK.pairFirst, URIRef(first.iri)))
-        add((node, PK.pairSecond, URIRef(second.iri)))
-        add((node, PK.pairKind, Literal(first.kind)))
-        add((node, PK.verdict, Literal(pair.verdict)))
-        if pair.size.distance is not None:
-            add((node, PK.distance, _number(pair.size.distance)))
-        if pair.size.difference is not None:
-            add((node, PK.difference, _number(pair.size.difference)))
-        if pair.size.digit_units is not None:
-            add((node, PK.lastDigitUnits, _number(pair.size.digit_units)))
-        for dimension in pair.differing:
-            add((node, PK.differingDimension, Literal(dimension)))
-        for dimension in pair.unstated:
-            add((node, PK.unstatedDimension, Literal(dimension)))
+        digest = hashlib.sha1(f"{first.iri}|{second.iri}".encode()).hexdigest()[:24]
+        node = ox.NamedNode(str(ID["pair/" + digest]))
+        triples = [(_TYPE, _pk("ClaimPair")), (_pk("pairFirst"), ox.NamedNode(first.iri)),
+                   (_pk("pairSecond"), ox.NamedNode(second.iri)), (_pk("pairKind"), ox.Literal(first.kind)),
+                   (_pk("verdict"), ox.Literal(pair.verdict)),
+                   (_pk("pairProperty"), ox.NamedNode(first.prop))]
+        for field, value in (("distance", pair.size.distance), ("difference", pair.size.difference),
+                             ("lastDigitUnits", pair.size.digit_units)):
+            if value is not None:
+                triples.append((_pk(field), _number(value)))
+        triples += [(_pk("differingDimension"), ox.Literal(dimension)) for dimension in pair.differing]
+        triples += [(_pk("unstatedDimension"), ox.Literal(dimension)) for dimension in pair.unstated]
         for claim in (first, second):
-            add((node, PK.pairSubject, URIRef(claim.subject)))
+            triples.append((_pk("pairSubject"), ox.NamedNode(claim.subject)))
             if claim.kind == "score":
-                add((node, PK.benchmark, URIRef(claim.prop)))
-        add((node, PK.pairProperty, URIRef(first.prop)))
-    return graph
+                triples.append((_pk("benchmark"), ox.NamedNode(claim.prop)))
+        for predicate, obj in dict.fromkeys(triples):
+            yield ox.Quad(node, predicate, obj, name)
 
 

@@ -35,7 +35,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pydantic import BaseModel, ValidationError
-from rdflib import Graph
 
 from kg.binding import bind
 from kg.checked_cache import load_checked, store_checked
@@ -52,7 +51,7 @@ from kg.keys import (
 from kg.loading import read_data_bytes
 from kg.namespaces import PK, claim_iri, source_graph
 from kg.source_check import CheckContext, CheckedSource
-from kg.store import build_record_path, current_generation, graph_quads, query
+from kg.store import build_record_path, current_generation, query
 
 RECORD_VERSION = 1
 LIBRARIES = ("pyoxigraph", "rdflib", "pyshacl", "pydantic")
@@ -269,7 +268,7 @@ def _replace_closure(store: ox.Store, subjects: set[str], derived: ox.NamedNode)
 
 
 def apply_change(store: ox.Store, change: Change,
-                 derive_pairs: Callable[[ox.Store, set[str]], Graph]) -> int:
+                 derive_pairs: Callable[[ox.Store, set[str]], list[ox.Quad]]) -> int:
     """Turn a copy of the current generation into the store a full build of the new tree writes:
     drop the changed sources' graphs and what is derived from their claims, load the new ones,
     derive what they bring (``derive_pairs``: the comparable pairs with one of the new claims).
@@ -289,7 +288,7 @@ def apply_change(store: ox.Store, change: Change,
     if preserving_loaded != preserving_dropped:
         raise Unbounded("a lineage edge that preserves a fact property changed")
     if loaded:
-        gained += _add(store, graph_quads(derive_pairs(store, loaded), DERIVED_GRAPH))
+        gained += _add(store, derive_pairs(store, loaded))
         gained += _add(store, claim_key_quads(store, derived, loaded))
     gained += replace_openness(store, subjects | openness_subjects(store, loaded), derived)
     if children or children_loaded:

@@ -11,7 +11,9 @@ for the claims a ``kg add`` brings), documented in the ontology:
   ("open", "closed" or "unknown") that the weights and licence facts known from ``pk:periodFrom``
   (until ``pk:periodUntil``, exclusive, when a later fact changed it) put the subject on.
   ``pk:SourceOpennessPeriod`` nodes do the same with one source's own facts only, for questions
-  asked of one source. What "open" means lives here and only here (``side``).
+  asked of one source. An agent system's side comes from its code facts and the sides of the
+  models it drives (its ``backbone`` lineage parents) on each day. What "open" means lives here
+  and only here (``side``, ``system_side``).
 - per model or family named by a lineage claim, ``pk:lineageAncestorOrSelf`` to itself and to
   every model or family it is built on through any chain of lineage claims (any relation and
   status), so lineage up is ``?model pk:lineageAncestorOrSelf ?x`` and lineage down
@@ -45,12 +47,15 @@ def _pk(name: str) -> ox.NamedNode:
 
 @dataclass
 class OpennessCounts:
-    """How many facts (known by a day) say weights yes / no, OSI-approved licence yes / no."""
+    """How many facts (known by a day) say weights yes / no, OSI-approved licence yes / no, and (for
+    an agent system) code yes / no."""
 
     weights_yes: int = 0
     weights_no: int = 0
     osi_yes: int = 0
     osi_no: int = 0
+    code_yes: int = 0
+    code_no: int = 0
 
     def add(self, other: "OpennessCounts") -> None:
         """Count another fact's contribution in."""
@@ -58,6 +63,13 @@ class OpennessCounts:
         self.weights_no += other.weights_no
         self.osi_yes += other.osi_yes
         self.osi_no += other.osi_no
+        self.code_yes += other.code_yes
+        self.code_no += other.code_no
+
+    def says_anything(self) -> bool:
+        """Whether any fact counted says anything about openness."""
+        return any((self.weights_yes, self.weights_no, self.osi_yes, self.osi_no,
+                    self.code_yes, self.code_no))
 
 
 def side(counts: OpennessCounts, definition: str) -> str:
@@ -77,16 +89,33 @@ def side(counts: OpennessCounts, definition: str) -> str:
     return CLOSED if counts.weights_no > 0 and counts.weights_yes == 0 else UNKNOWN
 
 
+def system_side(counts: OpennessCounts, driven: list[str], definition: str) -> str:
+    """The side of an agent system, from its own facts and the sides of the models it drives.
+
+    Its code is judged as a model's weights are (``side`` with the code-available facts in place of
+    the weights-available ones; a licence fact of a system is its code's licence). The system is
+    open when its code is open and it drives at least one model, every one of them open under the
+    same definition; closed when its code is closed or some model it drives is closed; otherwise
+    unknown. A system's own weights-available facts are not read: its openness is its code's and
+    its models'.
+    """
+    code = side(OpennessCounts(weights_yes=counts.code_yes, weights_no=counts.code_no,
+                               osi_yes=counts.osi_yes, osi_no=counts.osi_no), definition)
+    if code == CLOSED or CLOSED in driven:
+        return CLOSED
+    return OPEN if code == OPEN and driven and all(s == OPEN for s in driven) else UNKNOWN
+
+
 OPENNESS_FACTS = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX factprop: <https://w3id.org/paritykg/value/fact-property/>
-SELECT ?member ?date ?source ?weights ?approved WHERE {
-  # bind ?member
+SELECT ?member ?date ?source ?weights ?approved ?code WHERE {
   ?fact a pk:FactClaim ; pk:subject ?member ; pk:factProperty ?property ; pk:effectiveDate ?date ;
         prov:wasDerivedFrom ?source .
-  VALUES ?property { factprop:weights-available factprop:licence }
+  VALUES ?property { factprop:weights-available factprop:licence factprop:code-available }
   OPTIONAL { ?fact pk:value ?weights . FILTER (?property = factprop:weights-available) }
+  OPTIONAL { ?fact pk:value ?code . FILTER (?property = factprop:code-available) }
   OPTIONAL { ?fact pk:valueEntity ?licence . ?licence pk:osiApproved ?approved .
              FILTER (?property = factprop:licence) }
 }"""
@@ -94,33 +123,58 @@ SELECT ?member ?date ?source ?weights ?approved WHERE {
 MEMBERSHIP = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
 SELECT ?subject ?member WHERE {
-  # bind ?subject
   { ?subject a pk:Model . BIND (?subject AS ?member) }
   UNION { ?subject a pk:ModelFamily . BIND (?subject AS ?member) }
   UNION { ?subject a pk:ModelFamily . ?member pk:family/pk:parentFamily* ?subject . }
 }"""
 
 
+SYSTEM_DRIVES = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+PREFIX relation: <https://w3id.org/paritykg/value/relation/>
+SELECT ?system ?model WHERE {
+  ?system a pk:AgentSystem .
+  OPTIONAL { ?claim a pk:LineageClaim ; pk:child ?system ; pk:parent ?model ;
+                    pk:relation relation:backbone . }
+}"""
+
+Events = list[tuple[str, OpennessCounts]]
+"""(day, what one fact says) of one subject's openness facts."""
+
+
 def _contribution(row: dict) -> OpennessCounts:
-    weights, approved = row["weights"], row["approved"]
+    weights, approved, code = row["weights"], row["approved"], row["code"]
     return OpennessCounts(
         weights_yes=int(weights is not None and weights.value == "true"),
         weights_no=int(weights is not None and weights.value == "false"),
         osi_yes=int(approved is not None and approved.value == "true"),
-        osi_no=int(approved is not None and approved.value == "false"))
+        osi_no=int(approved is not None and approved.value == "false"),
+        code_yes=int(code is not None and code.value == "true"),
+        code_no=int(code is not None and code.value == "false"))
 
 
-def _periods(events: list[tuple[str, OpennessCounts]],
-             definition: str) -> Iterator[tuple[str, str | None, str]]:
-    """(from, until or None, side) for the facts' dates in order, merging days with the same side."""
-    counts = OpennessCounts()
-    by_day: dict[str, OpennessCounts] = defaultdict(OpennessCounts)
-    for day, contribution in events:
-        by_day[day].add(contribution)
+def _periods(events: Events, definition: str,
+             driven: list[Events] | None = None) -> Iterator[tuple[str, str | None, str]]:
+    """(from, until or None, side) for the facts' dates in order, merging days with the same side.
+
+    With ``driven`` (an agent system's: the events of each model it drives), the side is the
+    system's (``system_side``), so a day a driven model's facts change can change it too.
+    """
+    lists = [events, *(driven or [])]
+    by_day: list[dict[str, OpennessCounts]] = [defaultdict(OpennessCounts) for _ in lists]
+    for days, listed in zip(by_day, lists, strict=True):
+        for day, contribution in listed:
+            days[day].add(contribution)
+    counts = [OpennessCounts() for _ in lists]
     sides: list[tuple[str, str]] = []
-    for day in sorted(by_day):
-        counts.add(by_day[day])
-        now = side(counts, definition)
+    for day in sorted({day for days in by_day for day in days}):
+        for total, days in zip(counts, by_day, strict=True):
+            if day in days:
+                total.add(days[day])
+        if driven is None:
+            now = side(counts[0], definition)
+        else:
+            now = system_side(counts[0], [side(c, definition) for c in counts[1:]], definition)
         if not sides or sides[-1][1] != now:
             sides.append((day, now))
     for index, (day, now) in enumerate(sides):
@@ -128,31 +182,38 @@ def _periods(events: list[tuple[str, OpennessCounts]],
         yield day, until, now
 
 
+Facts = list[tuple[str, str, OpennessCounts]]
+"""(day, source IRI, what the fact says) of one subject's openness facts."""
+
+
 def openness_quads(store: ox.Store, graph: ox.NamedNode,
                    subjects: set[str] | None = None) -> Iterator[ox.Quad]:
-    """Openness period nodes for every model and family (or only ``subjects``) into ``graph``."""
-    if subjects is not None and not subjects:
-        return
-    members_of: dict[str, set[str]] = defaultdict(set)
-    for row in query(store, _bound(MEMBERSHIP, "subject", subjects)):
-        members_of[row["subject"].value].add(row["member"].value)
-    wanted = None if subjects is None else set().union(*members_of.values())
-    if wanted is not None and not wanted:
-        return
-    facts_of: dict[str, list[tuple[str, str, OpennessCounts]]] = defaultdict(list)
-    # one member at a time: with many bound at once Oxigraph scans every fact instead
-    rows = query(store, OPENNESS_FACTS) if wanted is None else \
-        (row for member in sorted(wanted) for row in query(store, _bound(OPENNESS_FACTS, "member", {member})))
-    for row in rows:
+    """Openness period nodes for every model, family and agent system (or only ``subjects``)."""
+    facts_of: dict[str, Facts] = defaultdict(list)
+    for row in query(store, OPENNESS_FACTS):
         contribution = _contribution(row)
-        if contribution.weights_yes + contribution.weights_no + contribution.osi_yes + contribution.osi_no:
+        if contribution.says_anything():
             facts_of[row["member"].value].append((row["date"].value, row["source"].value, contribution))
-    for subject, members in members_of.items():
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for row in query(store, MEMBERSHIP):
+        members_of[row["subject"].value].add(row["member"].value)
+    drives: dict[str, set[str]] = defaultdict(set)
+    for row in query(store, SYSTEM_DRIVES):
+        drives[row["system"].value].update([row["model"].value] if row["model"] is not None else [])
+
+    def facts(subject: str) -> Facts:
+        return [fact for member in members_of.get(subject, {subject}) for fact in facts_of.get(member, ())]
+
+    for subject in members_of:
         if subjects is not None and subject not in subjects:
             continue
-        facts = [fact for member in members for fact in facts_of.get(member, ())]
-        if facts:
-            yield from _subject_periods(subject, facts, graph)
+        own = facts(subject)
+        if subject in drives:
+            driven = [facts(model) for model in sorted(drives[subject])]
+            if own or any(driven):
+                yield from _subject_periods(subject, own, graph, driven)
+        elif own:
+            yield from _subject_periods(subject, own, graph)
 
 
 def _bound(text: str, variable: str, iris: set[str] | None) -> str:
@@ -160,17 +221,19 @@ def _bound(text: str, variable: str, iris: set[str] | None) -> str:
     return text if iris is None else bind(text, {variable: [ox.NamedNode(iri) for iri in sorted(iris)]})
 
 
-def _subject_periods(subject: str, facts: list[tuple[str, str, OpennessCounts]],
-                     graph: ox.NamedNode) -> Iterator[ox.Quad]:
-    by_source: dict[str, list[tuple[str, OpennessCounts]]] = defaultdict(list)
-    for day, source, contribution in facts:
-        by_source[source].append((day, contribution))
-    scopes: list[tuple[str | None, list[tuple[str, OpennessCounts]]]] = [
-        (None, [(day, contribution) for day, _, contribution in facts]), *by_source.items()]
+def _subject_periods(subject: str, facts: Facts, graph: ox.NamedNode,
+                     driven: list[Facts] | None = None) -> Iterator[ox.Quad]:
+    """The periods of one subject: over all sources, and per source with that source's facts only."""
+
+    def events(of: Facts, source: str | None) -> Events:
+        return [(day, contribution) for day, from_source, contribution in of if source in (None, from_source)]
+
+    sources = sorted({source for of in [facts, *(driven or [])] for _, source, _ in of})
     subject_node = ox.NamedNode(subject)
-    for source, events in scopes:
+    for source in [None, *sources]:
+        systems_models = None if driven is None else [events(of, source) for of in driven]
         for definition in DEFINITIONS:
-            for start, until, now in _periods(events, definition):
+            for start, until, now in _periods(events(facts, source), definition, systems_models):
                 key = f"{subject}|{source or ''}|{definition}|{start}"
                 node = ox.NamedNode("https://w3id.org/paritykg/id/openness/" + _digest(key))
                 kind = "SourceOpennessPeriod" if source else "OpennessPeriod"
@@ -307,12 +370,23 @@ def key_quads(store: ox.Store, graph: ox.NamedNode) -> Iterable[ox.Quad]:
 AFFECTED_SUBJECTS = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
 PREFIX factprop: <https://w3id.org/paritykg/value/fact-property/>
+PREFIX relation: <https://w3id.org/paritykg/value/relation/>
 SELECT DISTINCT ?subject WHERE {
   # bind ?fact
-  ?fact pk:factProperty ?property .
-  VALUES ?property { factprop:weights-available factprop:licence }
-  { ?fact pk:subject ?subject }
-  UNION { ?fact pk:subject ?member . ?member pk:family/pk:parentFamily* ?subject . }
+  VALUES ?property { factprop:weights-available factprop:licence factprop:code-available }
+  {
+    ?fact pk:subject ?subject ; pk:factProperty ?property .
+  } UNION {
+    ?fact pk:subject ?member ; pk:factProperty ?property .
+    ?member pk:family/pk:parentFamily* ?subject .
+  } UNION {
+    ?fact pk:subject ?member ; pk:factProperty ?property .
+    ?drives a pk:LineageClaim ; pk:parent ?member ; pk:child ?subject ; pk:relation relation:backbone .
+    ?subject a pk:AgentSystem .
+  } UNION {
+    ?fact a pk:LineageClaim ; pk:child ?subject ; pk:relation relation:backbone .
+    ?subject a pk:AgentSystem .
+  }
 }"""
 
 PERIODS_OF = """
@@ -326,9 +400,10 @@ SELECT ?period ?p ?o ?g WHERE {
 def refresh_keys(store: ox.Store, new_claims: set[str], graph: ox.NamedNode,
                  periods_graph: ox.NamedNode) -> None:
     """After an add: rank keys for the new claims into ``graph``; into ``periods_graph`` (the
-    store-wide derived graph) the openness periods of the subjects whose weights or licence facts
-    the new claims change, replaced, and the lineage closure of every model or family built on
-    the child of a new lineage claim (an add only adds edges, so the closure only grows)."""
+    store-wide derived graph) the openness periods of the subjects whose weights, licence or code
+    facts the new claims change (and of the agent systems driving them or given a model), replaced,
+    and the lineage closure of every model or family built on the child of a new lineage claim (an
+    add only adds edges, so the closure only grows)."""
     if not new_claims:
         return
     store.extend(list(claim_key_quads(store, graph, new_claims)))

@@ -23,7 +23,7 @@ from kg.comparability import Relations, comparable_pairs, slug
 from kg.derive import (
     DERIVED_GRAPH,
     derived_graph_for_source,
-    pair_graph,
+    pair_quads,
     read_claims,
     read_claims_by_iri,
     read_relations,
@@ -233,7 +233,7 @@ def _build_full(data_dir: Path, store_dir: Path, progress: Progress | None) -> B
         claims = [claim for source in validated.sources for claim in source.comparable]
         relations.append(read_relations(store))
         pairs = comparable_pairs(claims, relations[0])
-        store.bulk_extend(graph_quads(pair_graph(pairs), DERIVED_GRAPH))
+        store.bulk_extend(pair_quads(pairs, DERIVED_GRAPH))
         store.bulk_extend(list(key_quads(store, ox.NamedNode(str(DERIVED_GRAPH)))))
 
     def record_of(count: int) -> bytes:
@@ -296,7 +296,8 @@ def _build_increment(data_dir: Path, store_dir: Path, progress: Progress | None)
         relations = record.relations
 
         def fill(store: ox.Store) -> int:
-            return quads + apply_change(store, change, lambda s, claims: derive_pairs(s, claims, relations))
+            return quads + apply_change(
+                store, change, lambda s, claims: derive_pairs(s, DERIVED_GRAPH, claims, relations))
 
         count = write_generation(store_dir, fill, from_current=True, build_record=record_of)
     return BuildReport(count, len(record.sources), sum(len(s.claim_ids) for s in record.sources.values()))
@@ -324,17 +325,17 @@ class _Chained(io.RawIOBase):
         return size
 
 
-def derive_pairs(store: ox.Store, new_claims: set[str] | None = None,
-                 relations: Relations | None = None) -> Graph:
-    """The derived graph of comparable pairs: for the whole store, or for pairs with a new claim
-    (``relations``: the store's, when already known)."""
+def derive_pairs(store: ox.Store, graph: URIRef, new_claims: set[str] | None = None,
+                 relations: Relations | None = None) -> list[ox.Quad]:
+    """The comparable pairs as quads in ``graph``: for the whole store, or for pairs with a new
+    claim (``relations``: the store's, when already known)."""
     if relations is None:
         relations = read_relations(store)
     if new_claims is None:
         claims = read_claims(store)
     else:
         claims = read_claims(store, _focus(store, new_claims, relations))
-    return pair_graph(comparable_pairs(claims, relations, new_claims))
+    return list(pair_quads(comparable_pairs(claims, relations, new_claims), graph))
 
 
 def _focus(store: ox.Store, new_claims: set[str], relations: Relations) -> set[str]:
@@ -436,7 +437,7 @@ def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
         def fill(store: ox.Store) -> None:
             store.load(checked.nquads, format=ox.RdfFormat.N_QUADS)
             derived_here = derived_graph_for_source(source_id)
-            store.extend(graph_quads(derive_pairs(store, new_claims), derived_here))
+            store.extend(derive_pairs(store, derived_here, new_claims))
             refresh_keys(store, new_claims, ox.NamedNode(str(derived_here)), ox.NamedNode(str(DERIVED_GRAPH)))
 
         write_generation(store_dir, fill, from_current=True)

@@ -85,7 +85,8 @@ RUN_BY = (
 LINEAGE_RELATIONS = (
     Concept("fine-tune", "fine-tune", "The child is the parent further trained on new data."),
     Concept("distillation", "distillation", "The child was trained on the parent's outputs."),
-    Concept("backbone", "backbone / component", "The parent is a component of the child."),
+    Concept("backbone", "backbone / component", "The parent is a component of the child (for an agent "
+            "system: a model the system drives)."),
     Concept("quantization", "quantization", "The child is the parent at lower precision."),
     Concept("merge", "merge", "The child merges the weights of several parents."),
     Concept(
@@ -154,7 +155,12 @@ FACT_PROPERTIES = (
         "distilled", "distilled", "Whether it was trained by distillation from another model (the teacher "
         "may be unnamed; a named teacher is a lineage claim).", "boolean",
     ),
-    FactProperty("licence", "licence", "The licence its weights are released under.", "licence"),
+    FactProperty(
+        "code-available", "code available", "Whether an agent system's source code is published (its "
+        "own code, not the weights of the models it drives).", "boolean",
+    ),
+    FactProperty("licence", "licence", "The licence its weights (for an agent system: its code) are "
+                 "released under.", "licence"),
     FactProperty(
         "total-parameters", "total parameters", "All parameters, in billions.", "number",
         "billion-parameters",
@@ -223,7 +229,7 @@ IDENTIFIER_SCHEMES = (
     Concept("models-dev", "models.dev model", "A model id in the models.dev catalogue (provider/model)."),
     Concept("arena", "LMArena name", "A model's name on the LMArena (Chatbot Arena) leaderboard."),
     Concept("livebench", "LiveBench model", "A model's id in LiveBench's result tables."),
-    Concept("swe-bench", "SWE-bench entry", "An entry's name on the SWE-bench leaderboards."),
+    Concept("swe-bench", "SWE-bench entry", "A SWE-bench leaderboard entry's id (its results folder)."),
 )
 
 SCHEMES: dict[str, tuple[Concept, ...]] = {

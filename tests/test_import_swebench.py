@@ -81,19 +81,66 @@ def test_open_model_and_open_system_flags_stay_apart(imported):
     assert kgcompass["subject"] == "claude-sonnet-4" and kgcompass["benchmark"] == "swe-bench-lite"
 
 
-def test_multi_model_entry_is_skipped_as_a_system_score(imported):
-    _, _, report, document = imported
+def test_multi_model_entry_imports_as_an_agent_system_driving_its_models(imported):
+    data, _, report, document = imported
+    claims = {c["id"]: c for c in document["claims"]}
+    refact = claims["verified-3"]
+    assert (refact["subject"], refact["mention"], refact["benchmark"], refact["value"]) == (
+        "refact.ai-agent", "Refact.ai Agent", "swe-bench-verified", 74.4)
+    assert refact["run_by"] == "first-party" and refact["setting"] == {"attempts": 1}
+    drives = [(c["child"], c["parent"], c["parent_mention"], c["relation"], c["status"])
+              for c in document["claims"] if c["id"].startswith("drives-verified-3-")]
+    assert drives == [("refact.ai-agent", "claude-sonnet-4", "claude-4-sonnet", "backbone", "reported"),
+                      ("refact.ai-agent", "o4-mini", "o4-mini", "backbone", "reported")]
+    systems = {m["id"]: m for m in _load(data / "imports" / "swebench" / "reference.yaml")["models"]}
+    assert systems["refact.ai-agent"] == {
+        "id": "refact.ai-agent", "name": "Refact.ai Agent", "lab": "refact.ai", "system_kind": "agent-system",
+        "identifiers": [{"scheme": "swe-bench", "value": "20250603_Refact_Agent_claude-4-sonnet"}],
+        "imported": "swebench"}
+    assert {m["system_kind"] for m in systems.values()} == {"agent-system"}
+    assert systems["trae-doubao-seed-code"]["lab"] == "bytedance"  # a curated lab, found by name
+    # a model the system names that the graph does not know is reported with its entry, never created
+    assert report.unresolved["model 'NV-EmbedCode' (unknown)"] == [f"{FILE} Verified entry 4"]
+
+
+def test_entry_without_a_builder_is_listed_not_created(imported):
+    data, _, report, document = imported
     commit_id = document["source"]["commit"]
-    assert report.skipped == [f"{FILE} at {commit_id[:12]} (2025-12-10): 1 entries name no model or several, "
-                              "first Verified entry 1"]
-    assert not any(c["id"] == "verified-1" for c in document["claims"])
+    assert report.skipped == [f"{FILE} at {commit_id[:12]} (2025-12-10): 1 agent-system entries name no builder "
+                              "(Org: tag), so their system has no lab; first Lite entry 2"]
+    assert not any(c["id"] == "lite-2" for c in document["claims"])
+    names = {m["name"] for m in _load(data / "imports" / "swebench" / "reference.yaml")["models"]}
+    assert "Isoform" not in names and "CodeFuse-CGM" in names  # CGM names no model but names its builder
+
+
+def _open_models(boards):
+    # an edited copy of the Nemotron-CORTEXA entry: only its two open-weight models, os_model true
+    entry = boards["leaderboards"][1]["results"][3]
+    entry["tags"] = ["Model: Qwen/Qwen2.5-72B-Instruct", "Model: meta-llama/Llama-3.3-70B-Instruct", "Org: NVIDIA"]
+    entry["os_model"] = True
+
+
+def test_os_system_is_the_systems_code_fact_and_os_model_the_models_weights(tmp_path):
+    data = data_tree(tmp_path)
+    report = swebench.run(_repo(tmp_path, edit=_open_models), load_tree(data), data / "imports" / "swebench")
+    facts = {(c["subject"], c["property"], c["value"]) for c in _load(report.written[0])["claims"]
+             if c["kind"] == "fact"}
+    systems = {"nemotron-cortexa", "codefuse-cgm", "refact.ai-agent", "trae-doubao-seed-code"}
+    assert {f for f in facts if f[0] in systems} == {(s, "code-available", True) for s in systems}
+    assert {f for f in facts if f[1] == "code-available"} == {(s, "code-available", True) for s in systems}
+    assert {("qwen2.5-72b-instruct", "weights-available", True),
+            ("llama-3.3-70b-instruct", "weights-available", True)} <= facts
+    # os_model false on an entry naming several models says one of them is closed, not which: no fact
+    assert not [f for f in facts if f[0] in {"o4-mini", "claude-sonnet-4"} and f[2] is True]
+    assert not [f for f in facts if f[0] == "o4-mini"]
 
 
 def test_unknown_model_of_other_boards_is_reported_not_created_from_the_system_builder(imported):
     data, _, report, _ = imported
-    assert report.unresolved == {"model 'gemini-3-pro-preview' (unknown)": [f"{FILE} Verified entry 2"]}
+    assert report.unresolved["model 'gemini-3-pro-preview' (unknown)"] == [f"{FILE} Verified entry 2"]
     reference = _load(data / "imports" / "swebench" / "reference.yaml")
-    assert "models" not in reference and "labs" not in reference
+    assert {m["system_kind"] for m in reference["models"]} == {"agent-system"}
+    assert "uiuc" not in {lab["id"] for lab in reference["labs"]}
     assert reference["benchmarks"][0]["id"] == "swe-bench-lite"
     assert reference["benchmarks"][0]["parent"] == "swe-bench"
 
@@ -131,3 +178,14 @@ def test_attempts_tag():
     assert attempts({"tags": ["System: Attempts - 2+"]}) == "multiple"
     assert attempts({"tags": ["System: Attempts - 1"]}) == 1
     assert attempts({"tags": []}) is None
+
+
+def test_bad_system_entry_names_file_and_entry_and_writes_nothing(tmp_path):
+    def empty_builder(boards):
+        boards["leaderboards"][1]["results"][2]["tags"] = ["Model: claude-4-sonnet", "Model: o4-mini", "Org: "]
+    data = data_tree(tmp_path)
+    repo = _repo(tmp_path, edit=empty_builder)
+    with pytest.raises(DataError) as error:
+        swebench.run(repo, load_tree(data), data / "imports" / "swebench")
+    assert str(error.value.problems[0]).startswith(f"{FILE} Verified entry 3: lab '': cannot be created: ")
+    assert not (data / "imports" / "swebench").exists()

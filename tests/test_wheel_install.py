@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"  # data/ is built through the CLI by tests/conftest.py
 
 pytestmark = pytest.mark.skipif(os.environ.get("PARITYKG_SKIP_WHEEL") == "1",
                                 reason="PARITYKG_SKIP_WHEEL=1")
@@ -33,7 +34,7 @@ def test_wheel_installs_into_a_fresh_venv_and_answers_from_another_directory(tmp
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     kg = venv / "bin" / "kg"
-    built = _run(kg, "build", "--data", ROOT / "data", "--store", elsewhere / "store", cwd=elsewhere)
+    built = _run(kg, "build", "--data", FIXTURE_DATA, "--store", elsewhere / "store", cwd=elsewhere)
     assert "triples" in built.stdout
     parity = _run(kg, "query", "parity", "--store", elsewhere / "store", "-F", "json", cwd=elsewhere)
     assert '"rows"' in parity.stdout and '"categories"' in parity.stdout

@@ -161,16 +161,21 @@ class Resolver:
         if lab:
             self.lab_of[ident] = lab
 
+    def identified(self, identifiers: Identifiers) -> list[str]:
+        """The ids the first identifier that matches anything names (none when none matches)."""
+        for scheme, value in identifiers:
+            if found := self.by_identifier.get((scheme, _fold(value))):
+                return sorted(found)
+        return []
+
     def resolve(self, name: str, identifiers: Identifiers = (), lab: str | None = None) -> Resolution:
         """Identifiers first, then exact id, then normalised name or alias; never guess between several.
 
         With ``lab``, name matches (not identifier matches) are kept only when of that lab, so
         'someone/Llama-3.1-8B' does not become Meta's model by its bare name.
         """
-        for scheme, value in identifiers:
-            found = self.by_identifier.get((scheme, _fold(value)))
-            if found:
-                return Resolution(name, sorted(found))
+        if found_by_identifier := self.identified(identifiers):
+            return Resolution(name, found_by_identifier)
         if name in self.by_id:
             return Resolution(name, [name])
         found = self.by_name.get(normalise(name), set()) if normalise(name) else set()
@@ -255,11 +260,31 @@ class ImportedEntities:
         if found.ids or lab_id is None:
             report.note_unresolved(Resolution(mention, found.ids), where)
             return None
-        ident = self._new_id(preferred_id or mention)
+        return self._new_model(preferred_id or mention, mention, lab_id, identifiers, where)
+
+    def system(self, mention: str, report: ImportReport, where: str, *, identifiers: Identifiers,
+               lab: str) -> str | None:
+        """The agent system a row names: by its identifiers only (a system's name often repeats a
+        model's), else created with ``system_kind: agent-system`` and ``lab`` (its builder's name)."""
+        identifiers = list(identifiers)
+        found = Resolution(mention, self.models.identified(identifiers))
+        if found.ids:
+            if found.resolved is None:
+                report.note_unresolved(found, where, "agent system")
+            return found.resolved
+        lab_id = self.lab(lab, (), where, report)
+        if lab_id is None:
+            return None
+        return self._new_model(mention, mention, lab_id, identifiers, where, "agent-system")
+
+    def _new_model(self, preferred_id: str, name: str, lab_id: str, identifiers: list[tuple[str, str]],
+                   where: str, system_kind: str = "model") -> str:
+        ident = self._new_id(preferred_id)
+        kind = {"system_kind": system_kind} if system_kind != "model" else {}
         self.record.models.append(self._validated("models", {
-            "id": ident, "name": mention, "lab": lab_id, "imported": self.dataset,
+            "id": ident, "name": name, "lab": lab_id, "imported": self.dataset, **kind,
             "identifiers": [{"scheme": s, "value": v} for s, v in identifiers]}, where))
-        self.models.add(ident, [mention], identifiers, lab_id)
+        self.models.add(ident, [name], identifiers, lab_id)
         self.added["models"] += 1
         return ident
 

@@ -3,12 +3,15 @@
 Each entry is an agent system run with one or more models. An entry with exactly one model becomes
 a score of that model with the system as ``setting.harness`` (the bash-only board runs every model in
 the same minimal agent, mini-SWE-agent, so its scores compare models; on the other boards the harness
-differs per entry, which parity and contradictions treat as a different setting). Entries naming no
-model or several are listed as skipped: they score a system, not a model.
+differs per entry, which parity and contradictions treat as a different setting). An entry naming no
+model or several scores the agent system itself: the system becomes a subject (``system_kind:
+agent-system``, its builder's ``Org:`` as lab, its ``folder`` as ``swe-bench`` identifier) with a
+``backbone`` lineage claim to each model it names (the graph's relation for "a model the system drives").
 
-The entry's ``os_model`` flag becomes a weights-available fact of its model; ``os_system`` (whether the
-agent's code is open) is kept apart, in the claim's note, never read as a model's openness. The
-entry's ``site`` is kept as the claim's origin. The leaderboard data is CC BY-NC 4.0.
+Two openness flags, kept apart: ``os_model`` (the models' weights are open) becomes a
+weights-available fact of the entry's model (of each model it names, when true); ``os_system`` (the
+agent's code is open) becomes a code-available fact of the system, and is never read as a model's
+openness. The entry's ``site`` is kept as the claim's origin. The leaderboard data is CC BY-NC 4.0.
 """
 
 import json
@@ -122,8 +125,10 @@ class Month:
         self.snapshot, self.entities, self.report = snapshot, entities, report
         self.claims: list[dict[str, Any]] = []
         self.weights_seen: set[str] = set()
-        self.systems: list[str] = []
-        """Entries naming no model or several: scores of an agent system, not of one model."""
+        self.code_seen: set[str] = set()
+        self.drives_seen: set[tuple[str, str]] = set()
+        self.builderless: list[str] = []
+        """Entries naming no model or several and no builder: their system cannot be given a lab."""
 
     def model(self, tag: str, lab: str | None, where: str) -> tuple[str | None, dict[str, Any]]:
         """The model a 'Model:' tag names; a dated id ('...-20250514') also resolves by its base name.
@@ -145,7 +150,7 @@ class Month:
         return self.entities.model(name, self.report, where, identifiers=identifiers, lab=lab), setting
 
     def add(self, board: str, number: int, entry: dict[str, Any]) -> None:
-        """The score claim of one entry (and its model's weights fact), or a skip note."""
+        """The claims of one entry: of its model (one named) or of its agent system (none or several)."""
         self.report.rows += 1
         where = f"{FILE} {board} entry {number}"
         models, orgs = tags(entry, "Model"), tags(entry, "Org")
@@ -153,7 +158,7 @@ class Month:
             self.report.skipped.append(f"{where}: board {board!r} is not known")
             return
         if len(models) != 1:
-            self.systems.append(f"{board} entry {number}")
+            self.add_system(board, number, entry, where)
             return
         org = orgs[0] if orgs else None
         # On bash-only the Org tag is the model's lab; elsewhere it is the system's builder.
@@ -171,20 +176,27 @@ class Month:
             setting["harness"] = f"mini-SWE-agent {version}" if version else "mini-SWE-agent"
         else:
             setting["harness"] = str(entry["name"])[:200]
+        self.score(board, number, entry, subject, models[0], benchmark, setting, first_party)
+        if isinstance(entry.get("os_model"), bool):
+            self.weights(f"weights-{board.lower()}-{number}", board, number, entry, subject, models[0],
+                         "From the entry's os_model flag (open-source model).")
+
+    def score(self, board: str, number: int, entry: dict[str, Any], subject: str, mention: str,
+              benchmark: str, setting: dict[str, Any], first_party: bool) -> None:
+        """The score claim of one entry, of a model or of an agent system."""
         if (tried := attempts(entry)) is not None:
             setting["attempts"] = tried
-        at = locator(FILE, f"{board} entry {number}", self.snapshot.commit, entry.get("folder"))
         claim: dict[str, Any] = {
             "id": f"{board.lower()}-{number}",
             "kind": "score",
             "subject": subject,
-            "mention": models[0],
+            "mention": mention,
             "benchmark": benchmark,
             "benchmark_mention": f"{board}: % resolved ({entry['name']})",
             "value": float(entry["resolved"]),
             "run_by": "first-party" if first_party else "third-party",
             "setting": setting,
-            "locator": at,
+            "locator": self.at(board, number, entry),
             "note": flags(entry),
         }
         claim |= (
@@ -192,20 +204,66 @@ class Month:
         )
         claim |= {"origin": site} if (site := origin(entry)) else {}
         self.claims.append(claim)
-        if isinstance(entry.get("os_model"), bool) and subject not in self.weights_seen:
-            self.weights_seen.add(subject)
-            self.claims.append(
-                {
-                    "id": f"weights-{board.lower()}-{number}",
-                    "kind": "fact",
-                    "subject": subject,
-                    "mention": models[0],
-                    "property": "weights-available",
-                    "value": entry["os_model"],
-                    "locator": at,
-                    "note": "From the entry's os_model flag (open-source model).",
-                }
-            )
+
+    def at(self, board: str, number: int, entry: dict[str, Any]) -> str:
+        """The locator of one entry in this version."""
+        return locator(FILE, f"{board} entry {number}", self.snapshot.commit, entry.get("folder"))
+
+    def weights(self, ident: str, board: str, number: int, entry: dict[str, Any], model: str, mention: str,
+                note: str) -> None:
+        """A model's weights-available fact from the entry's os_model flag, once per model and version."""
+        if model in self.weights_seen:
+            return
+        self.weights_seen.add(model)
+        self.claims.append({
+            "id": ident,
+            "kind": "fact", "subject": model, "mention": mention, "property": "weights-available",
+            "value": entry["os_model"], "locator": self.at(board, number, entry), "note": note,
+        })
+
+    def add_system(self, board: str, number: int, entry: dict[str, Any], where: str) -> None:
+        """An entry naming no model or several: a score of its agent system, the system's code fact,
+        a backbone lineage claim to each model it names, and (when os_model is true) their weights facts.
+
+        The system is found by its ``swe-bench`` identifier (the entry's folder, else its name) and
+        created with its builder (the first ``Org:`` tag) as lab; an entry without one is listed."""
+        orgs = tags(entry, "Org")
+        benchmark = self.entities.benchmark(*BOARDS[board], FILE, self.report)
+        if not orgs:
+            self.builderless.append(f"{board} entry {number}")
+            return
+        name = str(entry["name"])[:200]
+        key = str(entry.get("folder") or name)
+        system = self.entities.system(name, self.report, where, identifiers=[("swe-bench", key)], lab=orgs[0])
+        if system is None or benchmark is None:
+            return
+        self.score(board, number, entry, system, name, benchmark, {}, True)
+        if isinstance(entry.get("os_system"), bool) and system not in self.code_seen:
+            self.code_seen.add(system)
+            self.claims.append({
+                "id": f"code-{board.lower()}-{number}", "kind": "fact", "subject": system, "mention": name,
+                "property": "code-available", "value": entry["os_system"],
+                "locator": self.at(board, number, entry),
+                "note": "From the entry's os_system flag (open-source agent system): the agent's own code, "
+                        "not the weights of the models it drives.",
+            })
+        for index, tag in enumerate(tags(entry, "Model"), start=1):
+            model, _ = self.model(tag, None, where)
+            if model is None:
+                continue
+            if entry.get("os_model") is True:
+                self.weights(f"weights-{board.lower()}-{number}-{index}", board, number, entry, model, tag,
+                             "From the entry's os_model flag (open-source model), which covers every model "
+                             "the entry names.")
+            if (system, model) in self.drives_seen:
+                continue
+            self.drives_seen.add((system, model))
+            self.claims.append({
+                "id": f"drives-{board.lower()}-{number}-{index}", "kind": "lineage",
+                "child": system, "child_mention": name, "parent": model, "parent_mention": tag,
+                "relation": "backbone", "status": "reported", "locator": self.at(board, number, entry),
+                "note": "The entry's Model: tags name the models the agent system drives.",
+            })
 
     def document(self, ident: str) -> dict[str, Any]:
         """The source document of this version."""
@@ -261,10 +319,11 @@ def run(checkout: Path, tree: DataTree, out_dir: Path, rev: str = "HEAD") -> Imp
             month = Month(snapshot, entities, report)
             for board, number, entry in parse_leaderboards(snapshot.show(FILE)):
                 month.add(board, number, entry)
-            if month.systems:
+            if month.builderless:
                 report.skipped.append(
-                    f"{FILE} at {snapshot.commit[:12]} ({snapshot.date}): {len(month.systems)} "
-                    f"entries name no model or several, first {month.systems[0]}"
+                    f"{FILE} at {snapshot.commit[:12]} ({snapshot.date}): {len(month.builderless)} "
+                    f"agent-system entries name no builder (Org: tag), so their system has no lab; "
+                    f"first {month.builderless[0]}"
                 )
             documents.append(month.document(ident))
         return documents
