@@ -46,9 +46,9 @@ REAL_DATA_QUESTIONS = [
     ("parity", {}), ("parity", {"asOf": "2026-03-02", "sources": "first-party"}),
     ("contradictions", {"model": "DeepSeek-V3"}), ("lineage", {"model": "InternVL3-78B"}),
     ("coverage", {"lab": "deepseek"}), ("lag", {"benchmark": "MMLU"}), ("lag", {}),
-    ("lineage", {"model": "Mistral-7B-v0.1", "direction": "down"}), ("audit", {}),
+    ("lineage", {"model": "Qwen2.5-72B", "direction": "down"}), ("audit", {}),
 ]
-"""Questions asked of each engine holding data/ (the committed graph)."""
+"""Questions asked of each engine holding the curated data (data/ without its imported datasets)."""
 
 
 KNOWN_GAPS: dict[tuple[str, str, tuple], str] = {}
