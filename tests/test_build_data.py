@@ -19,20 +19,23 @@ SELECT (COUNT(DISTINCT ?model) AS ?models) (COUNT(DISTINCT ?score) AS ?scores) W
 }"""
 
 
+@pytest.fixture(scope="module")
+def whole_tree():
+    return load_tree(REAL_DATA)
+
+
 def _claims(tree) -> int:
     return sum(len(loaded.record.claims) for loaded in tree.sources)
 
 
-def test_kg_build_of_the_whole_data_tree_prints_every_source_and_claim(full_build):
+def test_kg_build_of_the_whole_data_tree_prints_every_source_and_claim(full_build, whole_tree):
     assert full_build.exit_code == 0, full_build.stderr[-3000:]
-    tree = load_tree(REAL_DATA)
-    assert f"triples, {len(tree.sources)} sources, {_claims(tree)} claims" in full_build.stdout
+    assert f"triples, {len(whole_tree.sources)} sources, {_claims(whole_tree)} claims" in full_build.stdout
 
 
-def test_the_curated_build_holds_no_imported_dataset(real_build):
+def test_the_curated_build_holds_no_imported_dataset(real_build, whole_tree):
     assert real_build.exit_code == 0, real_build.stderr[-3000:]
-    tree = load_tree(REAL_DATA)
-    curated = [loaded for loaded in tree.sources if not loaded.path.is_relative_to(REAL_DATA / "imports")]
+    curated = [loaded for loaded in whole_tree.sources if not loaded.path.is_relative_to(REAL_DATA / "imports")]
     assert f"{len(curated)} sources," in real_build.stdout
 
 
@@ -43,11 +46,6 @@ def test_the_whole_data_store_answers_parity_through_the_cli(full_build):
     assert done.returncode == 0, done.stderr[-2000:]
     answer = json.loads(done.stdout)
     assert answer["rows"] and answer["categories"]
-
-
-@pytest.fixture(scope="module")
-def whole_tree():
-    return load_tree(REAL_DATA)
 
 
 def test_the_imported_datasets_bring_thousands_of_models_and_scores(full_build):
