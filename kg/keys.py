@@ -6,7 +6,10 @@ for the claims a ``kg add`` brings), documented in the ontology:
 - per score and price claim, ``pk:midValue`` (the exact value, else the midpoint of its range);
   per score claim ``pk:rankKey``: that value oriented so that higher
   is better, as a fixed-width string followed by the claim IRI, so ``MAX`` picks the best claim
-  of a group in one pass; and ``pk:splitKey``, the split it was run on ("" when none is named).
+  of a group in one pass; ``pk:splitKey``, the split it was run on ("" when none is named); and
+  ``pk:subjectKind``, what its subject is ("system" for an agent system, "model" for any other
+  named model, "group" for a family or cohort), so a question choosing what it compares joins on
+  one literal instead of testing the subject's types claim by claim.
 - per model or family and definition of "open", ``pk:OpennessPeriod`` nodes: the side
   ("open", "closed" or "unknown") that the weights and licence facts known from ``pk:periodFrom``
   (until ``pk:periodUntil``, exclusive, when a later fact changed it) put the subject on.
@@ -254,10 +257,12 @@ def _digest(text: str) -> str:
 
 SCORE_VALUES = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
-SELECT ?claim ?higher ?exact ?low ?high ?split WHERE {
+SELECT ?claim ?higher ?exact ?low ?high ?split ?kind WHERE {
   # bind ?claim
-  ?claim a pk:ScoreClaim ; pk:benchmark ?benchmark .
+  ?claim a pk:ScoreClaim ; pk:benchmark ?benchmark ; pk:subject ?subject .
   ?benchmark pk:higherIsBetter ?higher .
+  BIND (IF(EXISTS { ?subject a pk:AgentSystem }, "system",
+        IF(EXISTS { ?subject a pk:Model }, "model", "group")) AS ?kind)
   OPTIONAL { ?claim pk:value ?exact }
   OPTIONAL { ?claim pk:minValue ?low }
   OPTIONAL { ?claim pk:maxValue ?high }
@@ -287,8 +292,8 @@ def rank_key(value: Decimal, higher_is_better: bool, claim: str) -> str:
 
 def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
                     claims: set[str] | None = None) -> Iterator[ox.Quad]:
-    """``pk:midValue`` for every score and price claim (or only ``claims``), ``pk:rankKey`` and
-    ``pk:splitKey`` for every score claim, into ``graph``."""
+    """``pk:midValue`` for every score and price claim (or only ``claims``), ``pk:rankKey``,
+    ``pk:splitKey`` and ``pk:subjectKind`` for every score claim, into ``graph``."""
     yield from _price_values(store, graph, claims)
     for row in query(store, _bound(SCORE_VALUES, "claim", claims)):
         claim = row["claim"].value
@@ -301,6 +306,7 @@ def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
         yield ox.Quad(node, _pk("midValue"), ox.Literal(str(value), datatype=DECIMAL), graph)
         split = row["split"].value if row["split"] is not None else ""
         yield ox.Quad(node, _pk("splitKey"), ox.Literal(split), graph)
+        yield ox.Quad(node, _pk("subjectKind"), ox.Literal(row["kind"].value), graph)
 
 
 def _price_values(store: ox.Store, graph: ox.NamedNode, claims: set[str] | None) -> Iterator[ox.Quad]:

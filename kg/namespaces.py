@@ -160,6 +160,7 @@ class PK(DefinedNamespace):
     # derived graph: precomputed keys (kg/keys.py)
     rankKey: URIRef
     splitKey: URIRef
+    subjectKind: URIRef
     midValue: URIRef
     OpennessPeriod: URIRef
     SourceOpennessPeriod: URIRef

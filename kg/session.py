@@ -9,7 +9,7 @@ store and rebuilds the name index once.
 import dataclasses
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -41,21 +41,25 @@ class Session:
         """A SELECT query's rows as plain values (IRIs as strings), within the budget in effect.
 
         ``text`` is complete: parameters are already bound in it (kg.canned), so the same text
-        runs here and on a remote endpoint. A query that marks a stage runs in two steps here
-        (kg.staging), both within one time limit.
+        runs here and on a remote endpoint. A query that marks stages runs in steps here
+        (kg.staging), all within one time limit.
         """
         store = self.store
         budget = current_budget()
         started = time.monotonic()
 
+        def remaining() -> AbstractContextManager:
+            left = max(budget.timeout - (time.monotonic() - started), 0.001)
+            return use_budget(dataclasses.replace(budget, timeout=left))
+
         def run_first_stage(first: str) -> Solutions:
-            return run_bounded(lambda: solutions_of(store, first, what), what)
+            with remaining():
+                return run_bounded(lambda: solutions_of(store, first, what), what)
 
         staged = run_in_stages(text, run_first_stage)
         if staged is text:
             return select_rows(store, text, None, what)
-        remaining = max(budget.timeout - (time.monotonic() - started), 0.001)
-        with use_budget(dataclasses.replace(budget, timeout=remaining)):
+        with remaining():
             return select_rows(store, staged, None, what)
 
     def names(self) -> NameIndex:

@@ -1,20 +1,25 @@
-"""Two-step evaluation of a query whose costly sub-select is marked: its rows first, then the rest.
+"""Evaluation in steps of a query whose costly sub-selects are marked: their rows first, then the rest.
 
-A canned query may mark one sub-select group with a ``# stage begin`` line before its opening
-brace and a ``# stage end`` line after its closing one, and may put ``# rows ?var`` lines inside
-later groups that join on a variable the sub-select returns. Run whole (any engine), the marks
-are comments. The embedded store runs it in two steps instead:
+A canned query may mark a sub-select group with a ``# stage begin`` line before its opening brace
+and a ``# stage end`` line after its closing one, and may put ``# rows ?var`` lines inside later
+groups that join on a variable a marked sub-select returns. Marked groups may nest: a stage may
+hold a smaller stage and the lookups that follow from its rows. Run whole (any engine), the marks
+are comments. The embedded store runs it in steps instead, innermost stage first:
 
 1. the marked sub-select alone (with the query's prefixes);
 2. the query with the marked group replaced by a VALUES block of those rows, and each ``# rows
-   ?var`` line by a VALUES block of the distinct values ?var took in them.
+   ?var`` line whose variables those rows hold by a VALUES block of the distinct values ?var took
+   in them; then the next stage of that text, until none is left.
 
 SPARQL evaluates a sub-select on its own, so its rows as an inline VALUES block give the same
 solutions; a ``# rows`` block only keeps the values the outer group already holds, so it changes
-nothing either, and it is left out (the line stays a comment) when some row leaves ?var unbound,
-where it would. Why: Oxigraph 0.5 evaluates a join or OPTIONAL that follows a sub-select over the
-whole store before joining, but loops over an inline VALUES block's rows, looking each one up
-(parity on the 1M-triple benchmark tree: 54 s whole, 9 s in two steps, same rows).
+nothing either, and it is left out (the line stays a comment, for a later stage's rows) when some
+row leaves ?var unbound, where it would, and when it would hold more than ``ROWS_LIMIT`` values:
+there a scan and a hash join (how Oxigraph evaluates a group it is not given rows for) costs less
+than a lookup per value. Why: Oxigraph 0.5 evaluates a join or OPTIONAL that follows a sub-select
+over the whole store before joining, but loops over an inline VALUES block's rows, looking each one
+up (parity on the 1M-triple benchmark tree: 54 s whole, 9 s in two steps, same rows; contradictions
+for one model on data/: 7.2 s whole, 0.05 s in two nested stages).
 """
 
 import re
@@ -25,30 +30,54 @@ import pyoxigraph as ox
 
 from kg.binding import term_text
 
-STAGE = re.compile(r"^[ \t]*# stage begin[ \t]*\n(?P<block>.*?)^[ \t]*# stage end[ \t]*$", re.M | re.S)
+STAGE_BEGIN = re.compile(r"^[ \t]*# stage begin[ \t]*\n", re.M)
+STAGE_END = re.compile(r"^[ \t]*# stage end[ \t]*$", re.M)
 ROWS_LINE = re.compile(r"^(?P<indent>[ \t]*)# rows(?P<variables>(?:[ \t]+\?\w+)+)[ \t]*$", re.M)
 PROLOGUE_LINE = re.compile(r"^[ \t]*(?:PREFIX|BASE)\b[^\n]*$", re.M | re.I)
+
+ROWS_LIMIT = 2000
+"""Most values a ``# rows`` block is written with; beyond, the line stays a comment."""
+
+STAGE_ROWS_LIMIT = 5000
+"""Most rows a stage is written inline with; beyond, the text is run as it stands from there
+(inlined, tens of thousands of rows cost more to write and parse than the scans they save)."""
 
 Solutions = tuple[list[str], list[Sequence[Any]]]
 """A SELECT result as its variable names and its rows of pyoxigraph terms (None when unbound)."""
 
 
-def first_stage(text: str) -> str | None:
-    """The marked sub-select as a query of its own, or None if the query marks none."""
-    match = STAGE.search(text)
-    if match is None:
+def _innermost(text: str) -> tuple[int, int, str] | None:
+    """Where the innermost marked group starts and ends (its mark lines included), and the group."""
+    end = STAGE_END.search(text)
+    if end is None:
         return None
-    block = match.group("block").strip()
+    begins = [match for match in STAGE_BEGIN.finditer(text, 0, end.start())]
+    if not begins:
+        raise ValueError("a '# stage end' line without its '# stage begin' line")
+    begin = begins[-1]
+    block = text[begin.end():end.start()].strip()
     if not (block.startswith("{") and block.endswith("}")):
         raise ValueError("a '# stage begin' ... '# stage end' block must be one { SELECT ... } group")
-    prologue = "\n".join(PROLOGUE_LINE.findall(text[:match.start()]))
+    return begin.start(), end.end(), block
+
+
+def first_stage(text: str) -> str | None:
+    """The innermost marked sub-select as a query of its own, or None if the query marks none."""
+    found = _innermost(text)
+    if found is None:
+        return None
+    start, _, block = found
+    prologue = "\n".join(PROLOGUE_LINE.findall(text[:start]))
     return f"{prologue}\n{block[1:-1]}"
 
 
 def second_stage(text: str, solutions: Solutions) -> str | None:
-    """The query with the marked group replaced by ``solutions`` and its ``# rows`` lines filled;
-    None if a value cannot be written inline (a blank node), so the query must run whole."""
+    """The query with its innermost marked group replaced by ``solutions`` and the ``# rows`` lines
+    those rows can fill filled; None if a value cannot be written inline (a blank node), so the
+    query must run whole; None too when there are more than ``STAGE_ROWS_LIMIT`` rows."""
     variables, rows = solutions
+    if len(rows) > STAGE_ROWS_LIMIT:
+        return None
     try:
         written = [[term_text(term) if term is not None else "UNDEF" for term in row] for row in rows]
     except (TypeError, ValueError):
@@ -65,17 +94,23 @@ def second_stage(text: str, solutions: Solutions) -> str | None:
             values = [row[column[name]] for row in written] if name in column else ["UNDEF"]
             if "UNDEF" in values:
                 return match.group(0)  # some row leaves it unbound: restricting would change the answer
-            lines.append(f"{match.group('indent')}VALUES ?{name} {{ {' '.join(sorted(set(values)))} }}")
+            distinct = sorted(set(values))
+            if len(distinct) > ROWS_LIMIT:
+                return match.group(0)
+            lines.append(f"{match.group('indent')}VALUES ?{name} {{ {' '.join(distinct)} }}")
         return "\n".join(lines)
 
-    staged = STAGE.sub(lambda _: block, text, count=1)
-    return ROWS_LINE.sub(restricted, staged)
+    start, end, _ = _innermost(text)
+    return ROWS_LINE.sub(restricted, text[:start] + block + text[end:])
 
 
 def run_in_stages(text: str, run: Callable[[str], Solutions]) -> str:
-    """The text to run for ``text``: its second stage after running its first with ``run``, or
-    ``text`` itself when it marks no stage (or its rows cannot be written inline)."""
-    first = first_stage(text)
-    if first is None:
-        return text
-    return second_stage(text, run(first)) or text
+    """The text to run for ``text``: each marked stage, innermost first, run with ``run`` and put in
+    as its rows; ``text`` itself when it marks no stage (or the first rows are not written inline,
+    kg.staging.second_stage; where later ones are not: the text as it stands then)."""
+    while (first := first_stage(text)) is not None:
+        staged = second_stage(text, run(first))
+        if staged is None:
+            return text
+        text = staged
+    return text

@@ -7,6 +7,7 @@ from kg.binding import bind
 from kg.canned import bind_parameters
 from kg.queries import canned_query
 from kg.session import Session
+from kg import staging
 from kg.staging import first_stage, run_in_stages, second_stage
 from kg.store import select_rows
 
@@ -26,6 +27,19 @@ def test_parity_in_two_steps_gives_the_rows_of_the_whole_query(fixture_store, pa
         text = bind(canned_query("parity").text, bindings)
         assert first_stage(text) is not None
         whole = select_rows(session.store, text)  # the text as it stands: the marks are comments
+        assert whole and _canonical(session.select(text)) == _canonical(whole)
+
+
+CONTRADICTIONS_PARAMETERS = [{}, {"model": "open-base-70b"}, {"kind": "fact", "tolerance": "1"},
+                             {"benchmark": "bench-code"}, {"model": "open-base-70b", "tolerance": "0.5"}]
+
+
+@pytest.mark.parametrize("params", CONTRADICTIONS_PARAMETERS)
+def test_contradictions_in_nested_stages_give_the_rows_of_the_whole_query(fixture_store, params):
+    with Session(fixture_store) as session:
+        bindings, _ = bind_parameters(canned_query("contradictions"), params, session.names())
+        text = bind(canned_query("contradictions").text, bindings)
+        whole = select_rows(session.store, text)
         assert whole and _canonical(session.select(text)) == _canonical(whole)
 
 
@@ -83,3 +97,77 @@ def test_the_store_answers_the_example_the_same_both_ways():
     whole = select_rows(store, QUERY)
     staged = run_in_stages(QUERY, lambda first: (["x"], [[s["x"]] for s in store.query(first)]))
     assert _canonical(select_rows(store, staged)) == _canonical(whole) and len(whole) == 2
+
+
+NESTED = """PREFIX ex: <http://example.org/>
+SELECT ?x ?y ?label WHERE {
+  # stage begin
+  { SELECT ?x ?y WHERE {
+      # stage begin
+      { SELECT ?x WHERE { ?x ex:p ?v } }
+      # stage end
+      { SELECT ?x ?y WHERE {
+          # rows ?x
+          ?x ex:q ?y } }
+  } }
+  # stage end
+  OPTIONAL {
+    # rows ?y
+    ?y ex:label ?label
+  }
+}"""
+
+
+def _example_store() -> ox.Store:
+    store = ox.Store()
+    ex = "http://example.org/"
+    for x, y, label in (("a", "c", "C"), ("b", "d", None), ("e", None, None)):
+        node = ox.NamedNode(ex + x)
+        store.add(ox.Quad(node, ox.NamedNode(ex + "p"), ox.Literal("1"), ox.DefaultGraph()))
+        if y:
+            store.add(ox.Quad(node, ox.NamedNode(ex + "q"), ox.NamedNode(ex + y), ox.DefaultGraph()))
+        if label:
+            store.add(ox.Quad(ox.NamedNode(ex + y), ox.NamedNode(ex + "label"), ox.Literal(label),
+                              ox.DefaultGraph()))
+    return store
+
+
+def test_nested_stages_run_innermost_first_and_each_fills_the_rows_it_holds():
+    store = _example_store()
+    asked = []
+
+    def run(first: str):
+        asked.append(first)
+        solutions = store.query(first)
+        names = [v.value for v in solutions.variables]
+        return names, [[s[name] for name in names] for s in solutions]
+
+    staged = run_in_stages(NESTED, run)
+    assert "SELECT ?x WHERE { ?x ex:p ?v }" in asked[0] and "VALUES ?x {" in asked[1]
+    assert "VALUES ?y { <http://example.org/c> <http://example.org/d> }" in staged and "# stage" not in staged
+    assert _canonical(select_rows(store, staged)) == _canonical(select_rows(store, NESTED))
+    assert len(select_rows(store, NESTED)) == 2
+
+
+def test_a_stage_with_more_rows_than_the_limit_leaves_the_text_to_run_as_it_stands(monkeypatch):
+    store = _example_store()
+    monkeypatch.setattr(staging, "STAGE_ROWS_LIMIT", 2)
+
+    def run(first: str):
+        solutions = store.query(first)
+        names = [v.value for v in solutions.variables]
+        return names, [[s[name] for name in names] for s in solutions]
+
+    assert run_in_stages(NESTED, run) == NESTED
+
+
+def test_a_rows_line_with_more_values_than_the_limit_stays_a_comment(monkeypatch):
+    monkeypatch.setattr(staging, "ROWS_LIMIT", 1)
+    rows = [[ox.NamedNode("http://example.org/a")], [ox.NamedNode("http://example.org/b")]]
+    staged = second_stage(QUERY, (["x"], rows))
+    assert "# rows ?x" in staged and "VALUES ?x {" not in staged and "VALUES (?x)" in staged
+
+
+def test_a_stage_end_without_its_begin_is_refused():
+    with pytest.raises(ValueError, match="without its"):
+        first_stage("SELECT * WHERE {\n{ SELECT ?s WHERE { ?s ?p ?o } }\n# stage end\n}")
