@@ -3,11 +3,11 @@
 import pyoxigraph as ox
 import pytest
 
+from kg import staging
 from kg.binding import bind
 from kg.canned import bind_parameters
 from kg.queries import canned_query
 from kg.session import Session
-from kg import staging
 from kg.staging import first_stage, run_in_stages, second_stage
 from kg.store import select_rows
 
