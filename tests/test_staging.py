@@ -43,6 +43,24 @@ def test_contradictions_in_nested_stages_give_the_rows_of_the_whole_query(fixtur
         assert whole and _canonical(session.select(text)) == _canonical(whole)
 
 
+@pytest.mark.parametrize("params", [{}, {"source": "parity-article"}, {"tolerance": "2"}])
+def test_audit_in_nested_stages_gives_the_rows_of_the_whole_query(fixture_store, params):
+    with Session(fixture_store) as session:
+        bindings, _ = bind_parameters(canned_query("audit"), params, session.names())
+        text = bind(canned_query("audit").text, bindings)
+        whole = select_rows(session.store, text)
+        assert whole and _canonical(session.select(text)) == _canonical(whole)
+
+
+@pytest.mark.parametrize("params", [{"subject": "open-base-70b"}, {"source": "parity-article"}, {}])
+def test_claims_in_stages_give_the_rows_of_the_whole_query(fixture_store, params):
+    with Session(fixture_store) as session:
+        bindings, _ = bind_parameters(canned_query("claims"), params, session.names())
+        text = bind(canned_query("claims").text, bindings)
+        whole = select_rows(session.store, text)
+        assert whole and _canonical(session.select(text)) == _canonical(whole)
+
+
 QUERY = """PREFIX ex: <http://example.org/>
 SELECT ?x ?label WHERE {
   # stage begin
