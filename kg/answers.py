@@ -9,6 +9,7 @@ from typing import Any
 
 from kg.canned import ParameterError, run_canned
 from kg.comparability import VERDICT_ORDER, settings_agree
+from kg.lag_sweep import lag_rows
 from kg.queries import canned_query
 from kg.session import StoreOrSession
 from kg.trend_sweep import change_days
@@ -320,6 +321,13 @@ def audit_table(result: dict[str, Any]) -> list[dict[str, Any]]:
             "source": item["source"], "locator": item["locator"],
         })
     return flat
+
+
+def lag(store_dir: StoreOrSession, **params: str) -> list[dict[str, Any]]:
+    """Per benchmark and closed model, the first open model to match its best and the months between
+    their releases: each model's best from queries/lag.rq, paired in one sweep (kg.lag_sweep)."""
+    rows, _ = run_canned(store_dir, "lag", params)
+    return lag_rows(rows)
 
 
 def plain(store_dir: StoreOrSession, name: str, **params: str) -> list[dict[str, Any]]:

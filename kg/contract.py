@@ -140,6 +140,9 @@ def answer(source: StoreOrSession, question: str, params: Mapping[str, str]) -> 
     elif question == "audit":
         shaped = answers.audit(source, **given)
         rows = shaped["comparisons"]
+    elif question == "lag":
+        shaped = [snake_keys(row) for row in answers.lag(source, **given)]
+        rows = shaped
     elif question == "claims":
         rows = shaped = list_claims(source, given.get("subject"), given.get("benchmark"), given.get("source"))
     else:

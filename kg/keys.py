@@ -9,7 +9,8 @@ for the claims a ``kg add`` brings), documented in the ontology:
   of a group in one pass; ``pk:splitKey``, the split it was run on ("" when none is named); and
   ``pk:subjectKind``, what its subject is ("system" for an agent system, "model" for any other
   named model, "group" for a family or cohort), so a question choosing what it compares joins on
-  one literal instead of testing the subject's types claim by claim.
+  one literal instead of testing the subject's types claim by claim; ``pk:admission``, its admission
+  profile (kg.admission), whose node lists the policy choices that admit it.
 - per model or family and definition of "open", ``pk:OpennessPeriod`` nodes: the side
   ("open", "closed" or "unknown") that the weights and licence facts known from ``pk:periodFrom``
   (until ``pk:periodUntil``, exclusive, when a later fact changed it) put the subject on.
@@ -31,6 +32,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from kg.admission import Profile, profile_of, profile_quads
 from kg.binding import bind
 from kg.comparability import midpoint
 from kg.namespaces import PK
@@ -257,7 +259,7 @@ def _digest(text: str) -> str:
 
 SCORE_VALUES = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
-SELECT ?claim ?higher ?exact ?low ?high ?split ?kind WHERE {
+SELECT ?claim ?higher ?exact ?low ?high ?split ?kind ?runBy ?tools ?passAt ?consensus WHERE {
   # bind ?claim
   ?claim a pk:ScoreClaim ; pk:benchmark ?benchmark ; pk:subject ?subject .
   ?benchmark pk:higherIsBetter ?higher .
@@ -267,6 +269,10 @@ SELECT ?claim ?higher ?exact ?low ?high ?split ?kind WHERE {
   OPTIONAL { ?claim pk:minValue ?low }
   OPTIONAL { ?claim pk:maxValue ?high }
   OPTIONAL { ?claim pk:split ?split }
+  OPTIONAL { ?claim pk:runBy ?runBy }
+  OPTIONAL { ?claim pk:withTools ?tools }
+  OPTIONAL { ?claim pk:passAt ?passAt }
+  OPTIONAL { ?claim pk:consensusAt ?consensus }
 }"""
 
 PRICE_VALUES = """
@@ -293,7 +299,7 @@ def rank_key(value: Decimal, higher_is_better: bool, claim: str) -> str:
 def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
                     claims: set[str] | None = None) -> Iterator[ox.Quad]:
     """``pk:midValue`` for every score and price claim (or only ``claims``), ``pk:rankKey``,
-    ``pk:splitKey`` and ``pk:subjectKind`` for every score claim, into ``graph``."""
+    ``pk:splitKey``, ``pk:subjectKind`` and ``pk:admission`` for every score claim, into ``graph``."""
     yield from _price_values(store, graph, claims)
     for row in query(store, _bound(SCORE_VALUES, "claim", claims)):
         claim = row["claim"].value
@@ -307,6 +313,17 @@ def claim_key_quads(store: ox.Store, graph: ox.NamedNode,
         split = row["split"].value if row["split"] is not None else ""
         yield ox.Quad(node, _pk("splitKey"), ox.Literal(split), graph)
         yield ox.Quad(node, _pk("subjectKind"), ox.Literal(row["kind"].value), graph)
+        if row["runBy"] is not None:
+            yield ox.Quad(node, _pk("admission"), ox.NamedNode(_profile(row).iri), graph)
+
+
+def _profile(row: dict) -> Profile:
+    """The admission profile of a SCORE_VALUES row (kg.admission)."""
+    tools = row["tools"]
+    pass_at = row["passAt"]
+    return profile_of(row["runBy"].value.rsplit("/", 1)[-1], row["kind"].value,
+                      None if tools is None else tools.value in ("true", "1"),
+                      None if pass_at is None else int(pass_at.value), row["consensus"] is not None)
 
 
 def _price_values(store: ox.Store, graph: ox.NamedNode, claims: set[str] | None) -> Iterator[ox.Quad]:
@@ -368,6 +385,7 @@ def lineage_quads(store: ox.Store, graph: ox.NamedNode,
 
 def key_quads(store: ox.Store, graph: ox.NamedNode) -> Iterable[ox.Quad]:
     """Every precomputed key of a freshly built store: claim ranks, openness periods, lineage closure."""
+    yield from profile_quads(graph)
     yield from claim_key_quads(store, graph)
     yield from openness_quads(store, graph)
     yield from lineage_quads(store, graph)
@@ -412,6 +430,7 @@ def refresh_keys(store: ox.Store, new_claims: set[str], graph: ox.NamedNode,
     add only adds edges, so the closure only grows)."""
     if not new_claims:
         return
+    store.extend(list(profile_quads(periods_graph)))
     store.extend(list(claim_key_quads(store, graph, new_claims)))
     claims = [ox.NamedNode(c) for c in sorted(new_claims)]
     children = {row["child"].value for row in query(store, bind(NEW_LINEAGE_CHILDREN, {"claim": claims}))}

@@ -161,6 +161,12 @@ class PK(DefinedNamespace):
     rankKey: URIRef
     splitKey: URIRef
     subjectKind: URIRef
+    admission: URIRef
+    AdmissionProfile: URIRef
+    admittedBySources: URIRef
+    admittedByTools: URIRef
+    admittedByAttempts: URIRef
+    admittedBySubjects: URIRef
     midValue: URIRef
     OpennessPeriod: URIRef
     SourceOpennessPeriod: URIRef

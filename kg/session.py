@@ -52,9 +52,9 @@ class Session:
             left = max(budget.timeout - (time.monotonic() - started), 0.001)
             return use_budget(dataclasses.replace(budget, timeout=left))
 
-        def run_first_stage(first: str) -> Solutions:
+        def run_first_stage(first: str, at_most: int) -> Solutions:
             with remaining():
-                return run_bounded(lambda: solutions_of(store, first, what), what)
+                return run_bounded(lambda: solutions_of(store, first, what, at_most), what)
 
         staged = run_in_stages(text, run_first_stage)
         if staged is text:

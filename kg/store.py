@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -298,11 +299,16 @@ def query(store: ox.Store, sparql: str, bindings: dict[str, object] | None = Non
     return store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
 
 
-def solutions_of(store: ox.Store, sparql: str, what: str = "the query") -> tuple[list[str], list[list[Any]]]:
-    """A SELECT query's variable names and rows of terms (None when unbound), within the row cap."""
+def solutions_of(store: ox.Store, sparql: str, what: str = "the query",
+                 at_most: int | None = None) -> tuple[list[str], list[list[Any]]]:
+    """A SELECT query's variable names and rows of terms (None when unbound): within the row cap,
+    or, given ``at_most``, its first ``at_most`` rows (the rest is never evaluated)."""
     solutions = query(store, sparql)
     names = [variable.value for variable in solutions.variables]
-    return names, take(([solution[name] for name in names] for solution in solutions), what)
+    rows = ([solution[name] for name in names] for solution in solutions)
+    if at_most is not None:
+        return names, list(islice(rows, at_most))
+    return names, take(rows, what)
 
 
 def select_rows(store: ox.Store, sparql: str, bindings: dict[str, object] | None = None,

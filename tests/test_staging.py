@@ -90,13 +90,13 @@ def test_a_variable_some_row_leaves_unbound_is_not_restricted():
 
 def test_rows_with_a_blank_node_make_the_query_run_whole():
     assert second_stage(QUERY, (["x"], [[ox.BlankNode()]])) is None
-    assert run_in_stages(QUERY, lambda _first: (["x"], [[ox.BlankNode()]])) == QUERY
+    assert run_in_stages(QUERY, lambda _first, _most: (["x"], [[ox.BlankNode()]])) == QUERY
 
 
 def test_a_query_without_marks_runs_as_it_is():
     text = "SELECT ?s WHERE { ?s ?p ?o }"
     assert first_stage(text) is None
-    assert run_in_stages(text, lambda _first: pytest.fail("no first stage to run")) is text
+    assert run_in_stages(text, lambda _first, _most: pytest.fail("no first stage to run")) is text
 
 
 def test_a_stage_mark_around_something_else_than_a_group_is_refused():
@@ -113,7 +113,7 @@ def test_the_store_answers_the_example_the_same_both_ways():
             store.add(ox.Quad(ox.NamedNode(ex + subject), ox.NamedNode(ex + "label"), ox.Literal(label),
                               ox.DefaultGraph()))
     whole = select_rows(store, QUERY)
-    staged = run_in_stages(QUERY, lambda first: (["x"], [[s["x"]] for s in store.query(first)]))
+    staged = run_in_stages(QUERY, lambda first, _most: (["x"], [[s["x"]] for s in store.query(first)]))
     assert _canonical(select_rows(store, staged)) == _canonical(whole) and len(whole) == 2
 
 
@@ -154,7 +154,7 @@ def test_nested_stages_run_innermost_first_and_each_fills_the_rows_it_holds():
     store = _example_store()
     asked = []
 
-    def run(first: str):
+    def run(first: str, _most: int):
         asked.append(first)
         solutions = store.query(first)
         names = [v.value for v in solutions.variables]
@@ -171,7 +171,7 @@ def test_a_stage_with_more_rows_than_the_limit_leaves_the_text_to_run_as_it_stan
     store = _example_store()
     monkeypatch.setattr(staging, "STAGE_ROWS_LIMIT", 2)
 
-    def run(first: str):
+    def run(first: str, _most: int):
         solutions = store.query(first)
         names = [v.value for v in solutions.variables]
         return names, [[s[name] for name in names] for s in solutions]
@@ -189,3 +189,19 @@ def test_a_rows_line_with_more_values_than_the_limit_stays_a_comment(monkeypatch
 def test_a_stage_end_without_its_begin_is_refused():
     with pytest.raises(ValueError, match="without its"):
         first_stage("SELECT * WHERE {\n{ SELECT ?s WHERE { ?s ?p ?o } }\n# stage end\n}")
+
+
+def test_a_stage_may_state_the_most_rows_it_is_inlined_with():
+    store = _example_store()
+    limited = NESTED.replace("      # stage begin", "      # stage begin at most 1 rows", 1)  # the inner one
+    asked = []
+
+    def run(first: str, most: int):
+        asked.append(most)
+        solutions = store.query(first)
+        names = [v.value for v in solutions.variables]
+        return names, [[s[name] for name in names] for s in solutions][:most]
+
+    assert run_in_stages(limited, run) == limited  # 3 rows: more than the stage states
+    assert asked == [2]
+    assert run_in_stages(NESTED, run) != NESTED and asked[1] == staging.STAGE_ROWS_LIMIT + 1
