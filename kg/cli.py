@@ -163,7 +163,7 @@ def add_command(
     store: StoreOption = None,
 ) -> None:
     """Validate one new source file against the store's reference data and add it."""
-    from kg.pipeline import add_source
+    from kg.adding import add_source
 
     with user_errors():
         source_id, count = add_source(file, _store(store))

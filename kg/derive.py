@@ -15,9 +15,9 @@ from decimal import Decimal
 import pyoxigraph as ox
 from rdflib import RDF, XSD, URIRef
 
-from kg.binding import bind
-from kg.comparability import ComparableClaim, Pair, Relations
-from kg.namespaces import GRAPH, ID, PK
+from kg.binding import bind, term_text
+from kg.comparability import PRESERVED_BY_RELATION, ComparableClaim, Pair, Relations, comparable_pairs, slug
+from kg.namespaces import GRAPH, ID, PK, value_iri
 from kg.store import query
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -54,31 +54,39 @@ SELECT ?claim ?p ?o WHERE {{
   VALUES ?p {{ rdf:type {_PREDICATE_VALUES} }}
 }}"""
 
-# The claims about some entities: one group that starts from the bound entities, with the class
-# and predicate tested by FILTER (a VALUES list of predicates would be joined first, a scan).
-SUBJECT_CLAIM_TRIPLES = f"""
+_PRESERVING = ", ".join(f"<{value_iri('relation', name)}>" for name in sorted(PRESERVED_BY_RELATION))
+
+BENCHMARK_LINKS = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?claim ?p ?o WHERE {{
-  # bind ?focus
-  ?claim pk:subject|pk:proposition ?focus .
-  ?claim a ?class .
-  FILTER (?class IN (pk:ScoreClaim, pk:FactClaim, pk:PriceClaim, pk:StanceClaim))
-  ?claim ?p ?o .
-  FILTER (?p IN (rdf:type, {", ".join(f"pk:{name}" for name in CLAIM_PREDICATES)}))
+SELECT ?a ?b WHERE {
+  { ?a pk:parentBenchmark ?b } UNION { ?a pk:variantOf/pk:benchmark ?b }
+}"""
+
+# The lineage edges whose relation preserves a fact property (all of them, or, with ?node bound,
+# those touching these entities).
+PRESERVING_EDGES = f"""
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+SELECT ?a ?b ?relation WHERE {{
+  # bind ?node
+  {{ ?edge pk:child ?node }} UNION {{ ?edge pk:parent ?node }}
+  ?edge a pk:LineageClaim ; pk:child ?a ; pk:parent ?b ; pk:relation ?relation .
+  FILTER (?relation IN ({_PRESERVING}))
 }}"""
 
-RELATIONS_QUERY = """
+ALL_PRESERVING_EDGES = f"""
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+SELECT ?a ?b ?relation WHERE {{
+  ?edge a pk:LineageClaim ; pk:child ?a ; pk:parent ?b ; pk:relation ?relation .
+  FILTER (?relation IN ({_PRESERVING}))
+}}"""
+
+# Each subject's lab's names (all subjects, or, with ?a bound, these).
+SELLER_NAMES = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?kind ?a ?b ?relation WHERE {
-  { ?a pk:parentBenchmark ?b . BIND ("benchmark" AS ?kind) }
-  UNION { ?a pk:variantOf/pk:benchmark ?b . BIND ("benchmark" AS ?kind) }
-  UNION { ?edge a pk:LineageClaim ; pk:child ?a ; pk:parent ?b ; pk:relation ?relation .
-          VALUES ?relation { <https://w3id.org/paritykg/value/relation/quantization>
-                             <https://w3id.org/paritykg/value/relation/revision> }
-          BIND ("lineage" AS ?kind) }
-  UNION { ?a pk:lab ?lab . ?lab skos:prefLabel|skos:altLabel ?b . BIND ("seller" AS ?kind) }
+SELECT ?a ?b WHERE {
+  # bind ?a
+  ?a pk:lab ?lab . ?lab skos:prefLabel|skos:altLabel ?b .
 }"""
 
 
@@ -86,18 +94,46 @@ def _slug(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
+def _add_sellers(relations: Relations, rows: Iterable[dict]) -> None:
+    for row in rows:
+        names = relations.seller_names.setdefault(row["a"].value, set())
+        names.add("".join(c for c in row["b"].value.casefold() if c.isalnum()))
+
+
+def _benchmark_links(store: ox.Store) -> list[tuple[str, str]]:
+    return [(row["a"].value, row["b"].value) for row in query(store, BENCHMARK_LINKS)]
+
+
+def _edge(row: dict) -> tuple[str, str, str]:
+    return row["a"].value, row["b"].value, _slug(row["relation"].value)
+
+
 def read_relations(store: ox.Store) -> Relations:
     """Related benchmarks, preserving lineage edges and labs' names, from the store."""
-    relations = Relations()
-    for row in query(store, RELATIONS_QUERY):
-        kind, a, b = row["kind"].value, row["a"].value, row["b"].value
-        if kind == "benchmark":
-            relations.benchmark_links.append((a, b))
-        elif kind == "lineage":
-            relations.lineage_edges.append((a, b, _slug(row["relation"].value)))
-        else:
-            names = relations.seller_names.setdefault(a, set())
-            names.update({"".join(c for c in b.casefold() if c.isalnum())})
+    relations = Relations(benchmark_links=_benchmark_links(store))
+    relations.lineage_edges = [_edge(row) for row in query(store, ALL_PRESERVING_EDGES)]
+    _add_sellers(relations, query(store, SELLER_NAMES))
+    return relations
+
+
+def read_relations_near(store: ox.Store, subjects: Iterable[str]) -> Relations:
+    """What :func:`read_relations` gives that claims about ``subjects`` (entity IRIs) can use: every
+    benchmark link (few), the preserving lineage edges of the subjects' connected groups (followed
+    edge by edge from the subjects) and the names of the subjects' labs; not the whole store's."""
+    relations = Relations(benchmark_links=_benchmark_links(store))
+    start = sorted(set(subjects))
+    if not start:
+        return relations
+    edges: set[tuple[str, str, str]] = set()
+    reached, frontier = set(start), start
+    while frontier:
+        found = [_edge(row) for row in
+                 query(store, bind(PRESERVING_EDGES, {"node": [ox.NamedNode(n) for n in frontier]}))]
+        edges.update(found)
+        frontier = sorted({node for a, b, _ in found for node in (a, b)} - reached)
+        reached.update(frontier)
+    relations.lineage_edges = sorted(edges)
+    _add_sellers(relations, query(store, bind(SELLER_NAMES, {"a": [ox.NamedNode(s) for s in start]})))
     return relations
 
 
@@ -171,25 +207,51 @@ def comparable_claims_of(quads: Iterable[ox.Quad]) -> list[ComparableClaim]:
                                 if q.predicate.value in _CLAIM_PREDICATE_IRIS)
 
 
-def read_claims(store: ox.Store, focus: Iterable[str] | None = None) -> list[ComparableClaim]:
-    """The comparable claims in the store: all of them, or those about the ``focus`` entity IRIs."""
-    def triples(sparql: str, bindings: dict | None = None):
-        for row in query(store, sparql, bindings):
-            yield row["claim"].value, row["p"].value, row["o"]
+# The claims about some entities on some properties (``?prop_choices``: the property IRIs, or
+# ``?prop`` for any); the properties are tested by FILTER (a second VALUES block is joined badly).
+CLAIMS_ABOUT = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+SELECT DISTINCT ?claim WHERE {
+  # bind ?focus
+  ?claim pk:subject|pk:proposition ?focus .
+  ?claim pk:benchmark|pk:factProperty|pk:priceMeasure|pk:proposition ?prop .
+  FILTER (?prop IN (?prop_choices))
+}"""
 
+
+def _claim_triples(store: ox.Store, claims: Iterable[ox.NamedNode | ox.BlankNode]
+                   ) -> Iterator[tuple[str, str, Term]]:
+    """The claim predicates' triples of these claims, each claim read by its subject (not scanned
+    for); what the derived graph says of a claim is left out."""
+    for claim in claims:
+        for quad in store.quads_for_pattern(claim, None, None):
+            if quad.predicate.value in _CLAIM_PREDICATE_IRIS:
+                yield claim.value, quad.predicate.value, quad.object
+
+
+def read_claims(store: ox.Store, focus: Iterable[str] | None = None,
+                props: Iterable[str] | None = None) -> list[ComparableClaim]:
+    """The comparable claims in the store: all of them, or those about the ``focus`` entity IRIs
+    (and, given ``props``, on one of these benchmarks, properties, measures or propositions), each
+    claim found by one query, then read by its IRI."""
     if focus is None:
-        return _claims_from_triples(triples(CLAIM_TRIPLES))
+        return _claims_from_triples((row["claim"].value, row["p"].value, row["o"])
+                                    for row in query(store, CLAIM_TRIPLES))
     entities = [ox.NamedNode(entity) for entity in sorted(set(focus))]
     if not entities:
         return []
-    return _claims_from_triples(triples(bind(SUBJECT_CLAIM_TRIPLES, {"focus": entities})))
+    if props is None:
+        wanted = "?prop"
+    else:
+        wanted = ", ".join(term_text(ox.NamedNode(prop)) for prop in sorted(set(props)))
+    found = query(store, bind(CLAIMS_ABOUT.replace("?prop_choices", wanted), {"focus": entities}))
+    claims = {row["claim"].value: row["claim"] for row in found}
+    return _claims_from_triples(_claim_triples(store, (claims[iri] for iri in sorted(claims))))
 
 
 def read_claims_by_iri(store: ox.Store, iris: Iterable[str]) -> list[ComparableClaim]:
-    """The comparable claims with these IRIs (each looked up by its IRI, bound, not scanned for)."""
-    rows = [(iri, row["p"].value, row["o"]) for iri in sorted(set(iris))
-            for row in query(store, CLAIM_TRIPLES, {"claim": URIRef(iri)})]
-    return _claims_from_triples(rows)
+    """The comparable claims with these IRIs (each read by its IRI, not scanned for)."""
+    return _claims_from_triples(_claim_triples(store, (ox.NamedNode(iri) for iri in sorted(set(iris)))))
 
 
 _DECIMAL = ox.NamedNode(str(XSD.decimal))
@@ -231,3 +293,48 @@ def pair_quads(pairs: Iterable[Pair], graph: URIRef) -> Iterator[ox.Quad]:
             yield ox.Quad(node, predicate, obj, name)
 
 
+def derive_pairs(store: ox.Store, graph: URIRef, new_claims: set[str] | None = None,
+                 relations: Relations | None = None) -> list[ox.Quad]:
+    """The comparable pairs as quads in ``graph``: for the whole store, or for pairs with a new
+    claim (``relations``: the store's, when already known; else what the new claims' subjects
+    need of them is read).
+
+    For new claims, only the claims they can be compared with are read: those about the same
+    subjects (or subjects a preserving relation links to them) on the same property, or on a
+    benchmark related to theirs.
+    """
+    if new_claims is None:
+        relations = relations or read_relations(store)
+        return list(pair_quads(comparable_pairs(read_claims(store), relations), graph))
+    new = read_claims_by_iri(store, new_claims)
+    if relations is None:
+        relations = read_relations_near(store, {claim.subject for claim in new})
+    claims = read_claims(store, _focus(new, relations), _related_properties(new, relations))
+    return list(pair_quads(comparable_pairs(claims, relations, new_claims), graph))
+
+
+def _focus(claims: list[ComparableClaim], relations: Relations) -> set[str]:
+    """The subjects new claims are about, with those a preserving relation links to them for the
+    properties the new fact claims state (a new parameter count reaches the quantized children)."""
+    subjects = {claim.subject for claim in claims}
+    linked = set(subjects)
+    preserved_props = {slug(claim.prop) for claim in claims if claim.kind == "fact"}
+    for prop, components in relations.preserving_groups().items():
+        if prop not in preserved_props:
+            continue
+        roots = {components.find(claim.subject) for claim in claims
+                 if claim.kind == "fact" and slug(claim.prop) == prop}
+        for child, parent, _ in relations.lineage_edges:
+            linked.update(node for node in (child, parent) if components.find(node) in roots)
+    return linked
+
+
+def _related_properties(claims: list[ComparableClaim], relations: Relations) -> set[str]:
+    """The properties claims comparable with these can be on: their own, and every benchmark
+    declared related (in any direction, through any chain) to a benchmark a score is on."""
+    props = {claim.prop for claim in claims}
+    groups = relations.variant_groups()
+    roots = {groups.find(claim.prop) for claim in claims if claim.kind == "score"}
+    props.update(benchmark for link in relations.benchmark_links for benchmark in link
+                 if groups.find(benchmark) in roots)
+    return props

@@ -391,26 +391,41 @@ def key_quads(store: ox.Store, graph: ox.NamedNode) -> Iterable[ox.Quad]:
     yield from lineage_quads(store, graph)
 
 
-AFFECTED_SUBJECTS = """
+# The subjects of the weights, licence and code facts among the bound claims.
+OPENNESS_FACT_SUBJECTS = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
 PREFIX factprop: <https://w3id.org/paritykg/value/fact-property/>
+SELECT DISTINCT ?subject WHERE {
+  # bind ?fact
+  ?fact pk:subject ?subject ; pk:factProperty ?property .
+  FILTER (?property IN (factprop:weights-available, factprop:licence, factprop:code-available))
+}"""
+
+# What the openness of the bound models and families counts in: the families they belong to and
+# the agent systems driving them. Each branch starts from the bound entities (a VALUES block
+# outside the UNION would be joined after every branch had run unbound, a scan).
+OPENNESS_REACHED_FROM = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+PREFIX relation: <https://w3id.org/paritykg/value/relation/>
+SELECT DISTINCT ?subject WHERE {
+  {
+    # bind ?member
+    ?member pk:family/pk:parentFamily* ?subject .
+  } UNION {
+    # bind ?member
+    ?drives pk:parent ?member ; pk:relation relation:backbone ; pk:child ?subject .
+    ?subject a pk:AgentSystem .
+  }
+}"""
+
+# The agent systems the backbone lineage claims among the bound claims give a model.
+NEW_BACKBONE_SYSTEMS = """
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
 PREFIX relation: <https://w3id.org/paritykg/value/relation/>
 SELECT DISTINCT ?subject WHERE {
   # bind ?fact
-  VALUES ?property { factprop:weights-available factprop:licence factprop:code-available }
-  {
-    ?fact pk:subject ?subject ; pk:factProperty ?property .
-  } UNION {
-    ?fact pk:subject ?member ; pk:factProperty ?property .
-    ?member pk:family/pk:parentFamily* ?subject .
-  } UNION {
-    ?fact pk:subject ?member ; pk:factProperty ?property .
-    ?drives a pk:LineageClaim ; pk:parent ?member ; pk:child ?subject ; pk:relation relation:backbone .
-    ?subject a pk:AgentSystem .
-  } UNION {
-    ?fact a pk:LineageClaim ; pk:child ?subject ; pk:relation relation:backbone .
-    ?subject a pk:AgentSystem .
-  }
+  ?fact a pk:LineageClaim ; pk:child ?subject ; pk:relation relation:backbone .
+  ?subject a pk:AgentSystem .
 }"""
 
 PERIODS_OF = """
@@ -440,12 +455,18 @@ def refresh_keys(store: ox.Store, new_claims: set[str], graph: ox.NamedNode,
 
 
 def openness_subjects(store: ox.Store, claims: set[str]) -> set[str]:
-    """The models and families whose openness periods the weights or licence facts among
-    ``claims`` count in (their subjects, and the families those belong to)."""
+    """The models, families and agent systems whose openness periods the claims among ``claims``
+    count in: the subjects of weights, licence and code facts, the families those belong to and
+    the agent systems driving them, and the agent systems a new backbone lineage claim drives."""
     if not claims:
         return set()
-    facts = bind(AFFECTED_SUBJECTS, {"fact": [ox.NamedNode(c) for c in sorted(claims)]})
-    return {row["subject"].value for row in query(store, facts)}
+    bound = {"fact": [ox.NamedNode(c) for c in sorted(claims)]}
+    members = {row["subject"].value for row in query(store, bind(OPENNESS_FACT_SUBJECTS, bound))}
+    subjects = members | {row["subject"].value for row in query(store, bind(NEW_BACKBONE_SYSTEMS, bound))}
+    if members:
+        reached = bind(OPENNESS_REACHED_FROM, {"member": [ox.NamedNode(m) for m in sorted(members)]})
+        subjects.update(row["subject"].value for row in query(store, reached))
+    return subjects
 
 
 def replace_openness(store: ox.Store, subjects: set[str], graph: ox.NamedNode) -> int:

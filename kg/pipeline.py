@@ -6,11 +6,9 @@ to Oxigraph's bulk loader; the comparable pairs and the precomputed keys are der
 store afterwards. Checks across files (duplicate ids, lineage cycles) run here on the outlines.
 """
 
-import hashlib
 import io
 import os
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,15 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.comparability import Relations, comparable_pairs, slug
-from kg.derive import (
-    DERIVED_GRAPH,
-    derived_graph_for_source,
-    pair_quads,
-    read_claims,
-    read_claims_by_iri,
-    read_relations,
-)
+from kg.comparability import Relations, comparable_pairs
+from kg.derive import DERIVED_GRAPH, derive_pairs, pair_quads, read_relations
 from kg.errors import DataError, Problem, display_path
 from kg.incremental import (
     Change,
@@ -42,9 +33,9 @@ from kg.incremental import (
     source_record,
 )
 from kg.integrity import ReferenceIndex, check_across, index_reference
-from kg.keys import key_quads, refresh_keys
-from kg.loading import DataTree, LoadedReference, data_files, load_references, load_source_file
-from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, claim_iri, entity_iri
+from kg.keys import key_quads
+from kg.loading import DataTree, LoadedReference, data_files, load_references
+from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, entity_iri
 from kg.ontology import ontology_graph
 from kg.rdf import reference_graph
 from kg.source_check import (
@@ -52,12 +43,11 @@ from kg.source_check import (
     CheckedSource,
     check_chunk,
     check_files,
-    check_loaded,
     entity_types,
     init_worker,
     remembered_outcomes,
 )
-from kg.store import collect_leftovers, graph_quads, open_store, query, write_generation, writer_lock
+from kg.store import collect_leftovers, graph_quads, write_generation, writer_lock
 from kg.validation import Origin, graph_digest, validate_reference
 
 Progress = Callable[[str], None]
@@ -323,122 +313,3 @@ class _Chained(io.RawIOBase):
         buffer[:size] = self._current[:size]
         self._current = self._current[size:]
         return size
-
-
-def derive_pairs(store: ox.Store, graph: URIRef, new_claims: set[str] | None = None,
-                 relations: Relations | None = None) -> list[ox.Quad]:
-    """The comparable pairs as quads in ``graph``: for the whole store, or for pairs with a new
-    claim (``relations``: the store's, when already known)."""
-    if relations is None:
-        relations = read_relations(store)
-    if new_claims is None:
-        claims = read_claims(store)
-    else:
-        claims = read_claims(store, _focus(store, new_claims, relations))
-    return list(pair_quads(comparable_pairs(claims, relations, new_claims), graph))
-
-
-def _focus(store: ox.Store, new_claims: set[str], relations: Relations) -> set[str]:
-    """The subjects new claims are about, with those a preserving relation links to them for the
-    properties the new fact claims state (a new parameter count reaches the quantized children)."""
-    claims = read_claims_by_iri(store, new_claims)
-    subjects = {claim.subject for claim in claims}
-    linked = set(subjects)
-    preserved_props = {slug(claim.prop) for claim in claims if claim.kind == "fact"}
-    for prop, components in relations.preserving_groups().items():
-        if prop not in preserved_props:
-            continue
-        roots = {components.find(claim.subject) for claim in claims
-                 if claim.kind == "fact" and slug(claim.prop) == prop}
-        for child, parent, _ in relations.lineage_edges:
-            linked.update(node for node in (child, parent) if components.find(node) in roots)
-    return linked
-
-
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-
-INDEX_QUERY = """
-PREFIX pk: <https://w3id.org/paritykg/vocab#>
-SELECT ?entity ?type ?unit ?lab WHERE {
-  GRAPH <https://w3id.org/paritykg/graph/reference> {
-    ?entity a ?type .
-    VALUES ?type { pk:Lab pk:ModelFamily pk:Model pk:Cohort pk:Benchmark pk:Licence pk:Proposition }
-    OPTIONAL { ?entity pk:unit ?unit }
-    OPTIONAL { ?entity pk:lab ?lab }
-  }
-}"""
-
-EXISTING_QUERY = """
-PREFIX pk: <https://w3id.org/paritykg/vocab#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?source ?child ?parent WHERE {
-  { ?s a pk:Source ; dcterms:identifier ?source }
-  UNION { ?c a pk:LineageClaim ; pk:child ?child ; pk:parent ?parent }
-}"""
-
-KIND_OF_TYPE = {
-    "Lab": "lab", "ModelFamily": "family", "Model": "model", "Cohort": "cohort",
-    "Benchmark": "benchmark", "Licence": "licence", "Proposition": "proposition",
-}
-
-
-def _slug(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1]
-
-
-def store_index(store_dir: Path) -> tuple[ReferenceIndex, dict[URIRef, tuple[URIRef, ...]], str]:
-    """What checking a new source needs from an existing store (opened read-only): the reference
-    index, each reference entity's classes, and a digest of the reference graph as stored (read
-    from the store's quads; no rdflib copy of the graph is made)."""
-    index = ReferenceIndex()
-    with open_store(store_dir) as store:
-        for row in query(store, INDEX_QUERY):
-            ident = _slug(row["entity"].value)
-            index.kinds[ident] = KIND_OF_TYPE[row["type"].value.rsplit("#", 1)[-1]]
-            if row["unit"] is not None:
-                index.benchmark_units[ident] = _slug(row["unit"].value)
-            if row["lab"] is not None:
-                index.entity_lab[ident] = _slug(row["lab"].value)
-        for row in query(store, EXISTING_QUERY):
-            if row["source"] is not None:
-                index.source_ids.add(row["source"].value)
-            else:
-                index.lineage_edges.append((_slug(row["child"].value), _slug(row["parent"].value)))
-        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(str(REFERENCE_GRAPH))))
-    types: dict[URIRef, list[URIRef]] = defaultdict(list)
-    for quad in quads:
-        if quad.predicate == RDF_TYPE and isinstance(quad.subject, ox.NamedNode) \
-                and isinstance(quad.object, ox.NamedNode):
-            types[URIRef(quad.subject.value)].append(URIRef(quad.object.value))
-    lines = sorted(f"{quad.subject} {quad.predicate} {quad.object}" for quad in quads)
-    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
-    return index, {entity: tuple(classes) for entity, classes in types.items()}, digest
-
-
-def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
-    """Validate one new source file against the store's reference data, then add it.
-
-    Nothing is written unless every check passes; the write itself is one transaction.
-    Returns the source id and the number of claims added.
-    """
-    loaded = load_source_file(file)
-    with writer_lock(store_dir):  # the duplicate-id check and the write see the same store
-        index, types, reference_digest = store_index(store_dir)
-        context = CheckContext(index, types, reference_digest)
-        [checked] = check_loaded([loaded], context)
-        problems = list(checked.problems)
-        if checked.outline is not None:
-            problems += check_across([checked.outline], index)
-        if problems or checked.outline is None:
-            raise DataError(problems)
-        source_id = checked.outline.source_id
-        new_claims = {str(claim_iri(source_id, claim_id)) for claim_id in checked.claim_ids}
-
-        def fill(store: ox.Store) -> None:
-            store.load(checked.nquads, format=ox.RdfFormat.N_QUADS)
-            derived_here = derived_graph_for_source(source_id)
-            store.extend(derive_pairs(store, derived_here, new_claims))
-            refresh_keys(store, new_claims, ox.NamedNode(str(derived_here)), ox.NamedNode(str(DERIVED_GRAPH)))
-
-        write_generation(store_dir, fill, from_current=True)
-    return source_id, checked.claims

@@ -252,14 +252,15 @@ def build_record_path(generation: Path) -> Path:
 
 
 def write_generation(store_dir: Path, fill: Callable[[ox.Store], int | None], *, from_current: bool,
-                     build_record: Callable[[int], bytes] | None = None) -> int:
+                     build_record: Callable[[int], bytes] | None = None, counted: bool = True) -> int:
     """Write a new generation of the store and swap it in; the old one survives any failure.
 
     ``fill`` adds to the new store: an empty one, or (``from_current``) a copy of the current
     store made with hard links (cheap: the data files are immutable); it may return the quad
     count it knows (else the store counts them, a scan). ``build_record``, if given, makes from
     the count the bytes written beside the new generation before it becomes current (a
-    generation without one, e.g. after ``kg add``, has none). Returns the quad count.
+    generation without one, e.g. after ``kg add``, has none). Returns the quad count (0 when it is
+    not ``counted``: counting a store that ``fill`` did not count is a scan of it).
     """
     store_dir = store_dir.absolute()
     with writer_lock(store_dir):
@@ -271,7 +272,7 @@ def write_generation(store_dir: Path, fill: Callable[[ox.Store], int | None], *,
             store = ox.Store(str(generation))
             known = fill(store)
             store.flush()
-            count = len(store) if known is None else known
+            count = known if known is not None else len(store) if counted else 0
             del store
             gc.collect()
             if build_record is not None:

@@ -15,7 +15,8 @@ from kg.cli import app
 from kg.importers import swebench
 from kg.keys import CLOSED, OPEN, UNKNOWN, OpennessCounts, system_side
 from kg.loading import load_tree
-from kg.pipeline import add_source, build
+from kg.adding import add_source
+from kg.pipeline import build
 from kg.web.app import create_app
 from kg.web.settings import ServeSettings
 

@@ -7,7 +7,7 @@ import pytest
 
 from kg import answers
 from kg.comparability import ComparableClaim, Relations, comparable_pairs, judge
-from kg.pipeline import add_source
+from kg.adding import add_source
 
 M = "https://w3id.org/paritykg/id/model/"
 B = "https://w3id.org/paritykg/id/benchmark/"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg import pipeline
+from kg import adding, pipeline
 from kg.cli import app
 from kg.store import current_generation, open_store
 from tests.conftest import FIXTURE_DATA
@@ -211,7 +211,7 @@ def test_a_changed_reference_file_or_an_add_falls_back_to_a_full_build(tree, tmp
     assert full_builds == [store]
     extra = tmp_path / "second-opinion.yaml"
     extra.write_text(NEW_SOURCE.format(relation="fine-tune"), encoding="utf-8")
-    pipeline.add_source(extra, store)
+    adding.add_source(extra, store)
     full_builds.clear()
     pipeline.build(tree, store)
     assert full_builds == [store]  # the store held a source the tree does not

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 from kg import answers
 from kg.keys import lineage_quads
-from kg.pipeline import add_source
+from kg.adding import add_source
 
 PK = "https://w3id.org/paritykg/vocab#"
 MODEL = "https://w3id.org/paritykg/id/model/"
