@@ -116,9 +116,10 @@ PREFIX pk: <https://w3id.org/paritykg/vocab#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX factprop: <https://w3id.org/paritykg/value/fact-property/>
 SELECT ?member ?date ?source ?weights ?approved ?code WHERE {
-  ?fact a pk:FactClaim ; pk:subject ?member ; pk:factProperty ?property ; pk:effectiveDate ?date ;
-        prov:wasDerivedFrom ?source .
-  VALUES ?property { factprop:weights-available factprop:licence factprop:code-available }
+  # bind ?member
+  ?fact pk:subject ?member ; pk:factProperty ?property .
+  FILTER (?property IN (factprop:weights-available, factprop:licence, factprop:code-available))
+  ?fact a pk:FactClaim ; pk:effectiveDate ?date ; prov:wasDerivedFrom ?source .
   OPTIONAL { ?fact pk:value ?weights . FILTER (?property = factprop:weights-available) }
   OPTIONAL { ?fact pk:value ?code . FILTER (?property = factprop:code-available) }
   OPTIONAL { ?fact pk:valueEntity ?licence . ?licence pk:osiApproved ?approved .
@@ -128,9 +129,16 @@ SELECT ?member ?date ?source ?weights ?approved ?code WHERE {
 MEMBERSHIP = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
 SELECT ?subject ?member WHERE {
-  { ?subject a pk:Model . BIND (?subject AS ?member) }
-  UNION { ?subject a pk:ModelFamily . BIND (?subject AS ?member) }
-  UNION { ?subject a pk:ModelFamily . ?member pk:family/pk:parentFamily* ?subject . }
+  {
+    # bind ?subject
+    ?subject a pk:Model . BIND (?subject AS ?member)
+  } UNION {
+    # bind ?subject
+    ?subject a pk:ModelFamily . BIND (?subject AS ?member)
+  } UNION {
+    # bind ?subject
+    ?subject a pk:ModelFamily . ?member pk:family/pk:parentFamily* ?subject .
+  }
 }"""
 
 
@@ -138,6 +146,7 @@ SYSTEM_DRIVES = """
 PREFIX pk: <https://w3id.org/paritykg/vocab#>
 PREFIX relation: <https://w3id.org/paritykg/value/relation/>
 SELECT ?system ?model WHERE {
+  # bind ?system
   ?system a pk:AgentSystem .
   OPTIONAL { ?claim a pk:LineageClaim ; pk:child ?system ; pk:parent ?model ;
                     pk:relation relation:backbone . }
@@ -193,18 +202,21 @@ Facts = list[tuple[str, str, OpennessCounts]]
 
 def openness_quads(store: ox.Store, graph: ox.NamedNode,
                    subjects: set[str] | None = None) -> Iterator[ox.Quad]:
-    """Openness period nodes for every model, family and agent system (or only ``subjects``)."""
+    """Openness period nodes for every model, family and agent system (or only ``subjects``, from
+    their own facts, their members' and the facts of the models they drive, looked up for them)."""
+    drives: dict[str, set[str]] = defaultdict(set)
+    for row in query(store, _bound(SYSTEM_DRIVES, "system", subjects)):
+        drives[row["system"].value].update([row["model"].value] if row["model"] is not None else [])
+    wanted = None if subjects is None else subjects | {m for models in drives.values() for m in models}
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for row in query(store, _bound(MEMBERSHIP, "subject", wanted)):
+        members_of[row["subject"].value].add(row["member"].value)
+    members = None if wanted is None else wanted | {m for of in members_of.values() for m in of}
     facts_of: dict[str, Facts] = defaultdict(list)
-    for row in query(store, OPENNESS_FACTS):
+    for row in query(store, _bound(OPENNESS_FACTS, "member", members)):
         contribution = _contribution(row)
         if contribution.says_anything():
             facts_of[row["member"].value].append((row["date"].value, row["source"].value, contribution))
-    members_of: dict[str, set[str]] = defaultdict(set)
-    for row in query(store, MEMBERSHIP):
-        members_of[row["subject"].value].add(row["member"].value)
-    drives: dict[str, set[str]] = defaultdict(set)
-    for row in query(store, SYSTEM_DRIVES):
-        drives[row["system"].value].update([row["model"].value] if row["model"] is not None else [])
 
     def facts(subject: str) -> Facts:
         return [fact for member in members_of.get(subject, {subject}) for fact in facts_of.get(member, ())]
