@@ -219,14 +219,26 @@ SELECT DISTINCT ?claim WHERE {
 }"""
 
 
+CLAIM_TRIPLES_OF = f"""
+PREFIX pk: <https://w3id.org/paritykg/vocab#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?claim ?p ?o WHERE {{
+  # bind ?claim
+  ?claim ?p ?o .
+  FILTER (?p IN (rdf:type, {", ".join(f"pk:{name}" for name in CLAIM_PREDICATES)}))
+}}"""
+CLAIMS_PER_QUERY = 2000
+
+
 def _claim_triples(store: ox.Store, claims: Iterable[ox.NamedNode | ox.BlankNode]
                    ) -> Iterator[tuple[str, str, Term]]:
-    """The claim predicates' triples of these claims, each claim read by its subject (not scanned
-    for); what the derived graph says of a claim is left out."""
-    for claim in claims:
-        for quad in store.quads_for_pattern(claim, None, None):
-            if quad.predicate.value in _CLAIM_PREDICATE_IRIS:
-                yield claim.value, quad.predicate.value, quad.object
+    """The claim predicates' triples of these claims, looked up by the claims (bound, a batch per
+    query; only the terms kept are read out of the store)."""
+    listed = list(claims)
+    for start in range(0, len(listed), CLAIMS_PER_QUERY):
+        batch = listed[start:start + CLAIMS_PER_QUERY]
+        for row in query(store, bind(CLAIM_TRIPLES_OF, {"claim": batch})):
+            yield row["claim"].value, row["p"].value, row["o"]
 
 
 def read_claims(store: ox.Store, focus: Iterable[str] | None = None,
