@@ -11,11 +11,11 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from kg import answers
+from kg.adding import add_source
 from kg.cli import app
 from kg.importers import swebench
 from kg.keys import CLOSED, OPEN, UNKNOWN, OpennessCounts, system_side
 from kg.loading import load_tree
-from kg.adding import add_source
 from kg.pipeline import build
 from kg.web.app import create_app
 from kg.web.settings import ServeSettings

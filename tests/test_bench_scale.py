@@ -82,3 +82,18 @@ def test_growth_exponent():
     assert bench_scale.fit_exponent([(1e5, 1.0), (1e6, 100.0)]) == pytest.approx(2.0)
     assert bench_scale.fit_exponent([(1e5, 1.0)]) is None
     assert bench_scale.parse_size("1m") == 1_000_000 and bench_scale.size_label(100_000) == "100k"
+
+
+def test_writes_benchmark_compares_two_checkouts(tree, tmp_path):
+    manifest = json.loads((tree / "manifest.json").read_text())
+    edit = tree / manifest["edit_file"]
+    before = edit.read_bytes()
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_writes.py"), "--baseline", "HEAD", "--data", str(tree / "data"),
+         "--add", str(tree / manifest["add_file"]), "--edit", str(edit), "--work", str(tmp_path / "work"),
+         "--repeat", "2"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("| kg add", "| rebuild"))]
+    assert len(rows) == 2, done.stdout
+    assert all(row.endswith("| 2 | yes |") for row in rows), rows  # both pairs ran; same stores
+    assert edit.read_bytes() == before

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from kg import answers
-from kg.comparability import ComparableClaim, Relations, comparable_pairs, judge
 from kg.adding import add_source
+from kg.comparability import ComparableClaim, Relations, comparable_pairs, judge
 
 M = "https://w3id.org/paritykg/id/model/"
 B = "https://w3id.org/paritykg/id/benchmark/"

@@ -5,8 +5,8 @@ import textwrap
 import pyoxigraph as ox
 
 from kg import answers
-from kg.keys import lineage_quads
 from kg.adding import add_source
+from kg.keys import lineage_quads
 
 PK = "https://w3id.org/paritykg/vocab#"
 MODEL = "https://w3id.org/paritykg/id/model/"
