@@ -300,7 +300,7 @@ def pair_quads(pairs: Iterable[Pair], graph: URIRef) -> Iterator[ox.Quad]:
         for claim in (first, second):
             triples.append((_pk("pairSubject"), ox.NamedNode(claim.subject)))
             if claim.kind == "score":
-                triples.append((_pk("benchmark"), ox.NamedNode(claim.prop)))
+                triples.append((_pk("pairBenchmark"), ox.NamedNode(claim.prop)))
         for predicate, obj in dict.fromkeys(triples):
             yield ox.Quad(node, predicate, obj, name)
 

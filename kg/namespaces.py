@@ -151,6 +151,7 @@ class PK(DefinedNamespace):
     pairKind: URIRef
     pairSubject: URIRef
     pairProperty: URIRef
+    pairBenchmark: URIRef
     verdict: URIRef
     distance: URIRef
     difference: URIRef
