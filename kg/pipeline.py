@@ -6,11 +6,10 @@ to Oxigraph's bulk loader; the comparable pairs and the precomputed keys are der
 store afterwards. Checks across files (duplicate ids, lineage cycles) run here on the outlines.
 """
 
-import io
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from kg.derive import DERIVED_GRAPH, derive_pairs, pair_quads, read_relations
 from kg.errors import DataError, Problem, display_path
 from kg.incremental import (
     Change,
+    FileState,
     Unbounded,
     apply_change,
     basis_digest,
@@ -47,6 +47,7 @@ from kg.source_check import (
     init_worker,
     remembered_outcomes,
 )
+from kg.spool import NQuadsSpool, bulk_extend_in_slices
 from kg.store import collect_leftovers, graph_quads, write_generation, writer_lock
 from kg.validation import Origin, graph_digest, validate_reference
 
@@ -71,10 +72,6 @@ class ValidatedTree:
     def claim_count(self) -> int:
         """How many claims the tree holds."""
         return sum(s.claims for s in self.sources)
-
-    def nquads(self) -> Iterator[bytes]:
-        """Every source's triples, in its named graph, as N-Quads."""
-        return (s.nquads for s in self.sources)
 
 
 def _reference_origins(references: list[LoadedReference]) -> dict[URIRef, Origin]:
@@ -115,25 +112,34 @@ def _chunks(paths: list[Path], chunk_bytes: int) -> list[list[str]]:
 
 
 def check_source_files(paths: list[Path], context: CheckContext,
-                       run_meanwhile: Callable[[], None] = lambda: None) -> list[CheckedSource]:
+                       run_meanwhile: Callable[[], None] = lambda: None,
+                       spool: NQuadsSpool | None = None) -> list[CheckedSource]:
     """Check source files, in worker processes when there is enough to do; ``run_meanwhile`` runs
     in this process while the workers work. Files checked clean before with the same content are
     taken from the cache here (kg.checked_cache), only the others are checked. Results come in the
-    order of ``paths``."""
-    by_path = {str(path): result for path, result in remembered_outcomes(paths, context).items()}
+    order of ``paths``; with a ``spool``, each result's N-Quads go there as it arrives instead of
+    staying in memory (kg.spool)."""
+
+    def kept(result: CheckedSource) -> CheckedSource:
+        if spool is not None:
+            spool.write(result.nquads)
+            result.nquads = b""
+        return result
+
+    by_path = {str(path): kept(result) for path, result in remembered_outcomes(paths, context).items()}
     pending = [path for path in paths if str(path) not in by_path]
     total = sum(_size(path) for path in pending)
     workers = min(_workers(), max(1, total // CHUNK_BYTES))
     if workers <= 1 or total < SMALL_TREE_BYTES:
         run_meanwhile()
-        by_path.update(zip(map(str, pending), check_files(pending, context), strict=True))
+        by_path.update(zip(map(str, pending), map(kept, check_files(pending, context)), strict=True))
         return [by_path[str(path)] for path in paths]
     chunks = _chunks(pending, min(CHUNK_BYTES, max(total // (4 * workers), 1)))
     with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(context,)) as pool:
-        futures = [pool.submit(check_chunk, chunk) for chunk in chunks]
+        chunk_of = {pool.submit(check_chunk, chunk): chunk for chunk in chunks}
         run_meanwhile()
-        by_path.update({path: result for future, chunk in zip(futures, chunks, strict=True)
-                        for path, result in zip(chunk, future.result(), strict=True)})
+        for future in as_completed(chunk_of):
+            by_path.update(zip(chunk_of[future], map(kept, future.result()), strict=True))
     return [by_path[str(path)] for path in paths]
 
 
@@ -149,8 +155,10 @@ def _read_reference(data_dir: Path, reference_paths: list[Path]) -> tuple[list[L
     return references, reference, context
 
 
-def validate_tree(data_dir: Path, progress: Progress | None = None) -> ValidatedTree:
-    """Check a whole data tree (shape, references, SHACL); raise ``DataError`` on any problem."""
+def validate_tree(data_dir: Path, progress: Progress | None = None,
+                  spool: NQuadsSpool | None = None) -> ValidatedTree:
+    """Check a whole data tree (shape, references, SHACL); raise ``DataError`` on any problem.
+    With a ``spool``, the sources' N-Quads are written there rather than kept (kg.spool)."""
     say = progress or (lambda _: None)
     say("reading reference files")
     reference_paths, source_paths = data_files(data_dir)
@@ -162,7 +170,7 @@ def validate_tree(data_dir: Path, progress: Progress | None = None) -> Validated
         reference_problems.extend(validate_reference(reference, _reference_origins(references)))
 
     say(f"checking {len(source_paths)} source files")
-    checked = check_source_files(source_paths, context, validate_reference_graph)
+    checked = check_source_files(source_paths, context, validate_reference_graph, spool)
     problems = reference_problems + [p for s in checked for p in s.problems]
     problems += check_across((s.outline for s in checked if s.outline is not None), index)
     if problems:
@@ -204,7 +212,23 @@ def _build_full(data_dir: Path, store_dir: Path, progress: Progress | None) -> B
         basis, states = basis_digest(data_dir, reference_paths), scan_sources(data_dir, source_paths)
     except (DataError, OSError):
         basis, states = "", {}  # validate_tree reports the unreadable file
-    validated = validate_tree(data_dir, progress)
+    with NQuadsSpool(_spool_dir(store_dir)) as spool:
+        validated = validate_tree(data_dir, progress, spool)
+        return _write_full(data_dir, store_dir, progress, validated, spool,
+                           basis=basis, scanned_ns=scanned_ns, states=states)
+
+
+def _spool_dir(store_dir: Path) -> Path | None:
+    """Where a build spools its N-Quads: beside the store (the disk chosen for it), else the default."""
+    parent = store_dir.absolute().parent
+    return parent if parent.is_dir() else None
+
+
+def _write_full(data_dir: Path, store_dir: Path, progress: Progress | None, validated: ValidatedTree,
+                spool: NQuadsSpool, *, basis: str, scanned_ns: int,
+                states: dict[str, FileState]) -> BuildReport:
+    """A new generation from a validated tree whose sources' N-Quads are in ``spool``, with the
+    build record of the files as scanned before validating (``basis``, ``scanned_ns``, ``states``)."""
     if progress:
         progress("writing the store")
     relative = {display_path(data_dir / rel): rel for rel in states}
@@ -219,12 +243,12 @@ def _build_full(data_dir: Path, store_dir: Path, progress: Progress | None) -> B
     def fill(store: ox.Store) -> None:
         store.bulk_extend(graph_quads(ontology_graph(), ONTOLOGY_GRAPH))
         store.bulk_extend(graph_quads(validated.reference, REFERENCE_GRAPH))
-        store.bulk_load(_Chained(validated.nquads()), format=ox.RdfFormat.N_QUADS)
+        spool.load_into(store)
         claims = [claim for source in validated.sources for claim in source.comparable]
         relations.append(read_relations(store))
         pairs = comparable_pairs(claims, relations[0])
-        store.bulk_extend(pair_quads(pairs, DERIVED_GRAPH))
-        store.bulk_extend(list(key_quads(store, ox.NamedNode(str(DERIVED_GRAPH)))))
+        bulk_extend_in_slices(store, pair_quads(pairs, DERIVED_GRAPH))
+        bulk_extend_in_slices(store, key_quads(store, ox.NamedNode(str(DERIVED_GRAPH))))
 
     def record_of(count: int) -> bytes:
         return build_record(data_dir, basis, scanned_ns, records, relations[0], count)
@@ -291,25 +315,3 @@ def _build_increment(data_dir: Path, store_dir: Path, progress: Progress | None)
 
         count = write_generation(store_dir, fill, from_current=True, build_record=record_of)
     return BuildReport(count, len(record.sources), sum(len(s.claim_ids) for s in record.sources.values()))
-
-
-class _Chained(io.RawIOBase):
-    """A readable stream over a sequence of byte strings (fed to the bulk loader without joining)."""
-
-    def __init__(self, parts: Iterable[bytes]) -> None:
-        self._parts = iter(parts)
-        self._current = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # noqa: ANN001 - the io protocol's writable buffer
-        while not self._current:
-            part = next(self._parts, None)
-            if part is None:
-                return 0
-            self._current = memoryview(part)
-        size = min(len(buffer), len(self._current))
-        buffer[:size] = self._current[:size]
-        self._current = self._current[size:]
-        return size

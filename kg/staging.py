@@ -15,12 +15,13 @@ engine), the marks are comments. The embedded store runs it in steps instead, in
 SPARQL evaluates a sub-select on its own, so its rows as an inline VALUES block give the same
 solutions; a ``# rows`` block only keeps the values the outer group already holds, so it changes
 nothing either, and it is left out (the line stays a comment, for a later stage's rows) when some
-row leaves ?var unbound, where it would, and when it would hold more than ``ROWS_LIMIT`` values:
-there a scan and a hash join (how Oxigraph evaluates a group it is not given rows for) costs less
-than a lookup per value. Why: Oxigraph 0.5 evaluates a join or OPTIONAL that follows a sub-select
-over the whole store before joining, but loops over an inline VALUES block's rows, looking each one
-up (parity on the 1M-triple benchmark tree: 54 s whole, 9 s in two steps, same rows; contradictions
-for one model on the committed data: 8.7 s whole, 0.1 s in three nested stages).
+row leaves ?var unbound, where it would, and when it would hold more than ``ROWS_LIMIT`` values (or
+the N of a ``# rows ?var at most N`` line): there, usually, a scan and a hash join (how Oxigraph
+evaluates a group it is not given rows for) costs less than a lookup per value. Why: Oxigraph 0.5
+evaluates a join or OPTIONAL that follows a sub-select over the whole store before joining, but
+loops over an inline VALUES block's rows, looking each one up (parity on the 1M-triple benchmark
+tree: 54 s whole, 9 s in two steps, same rows; contradictions for one model on the committed data:
+8.7 s whole, 0.1 s in three nested stages).
 """
 
 import re
@@ -33,11 +34,15 @@ from kg.binding import term_text
 
 STAGE_BEGIN = re.compile(r"^[ \t]*# stage begin(?:[ \t]+at most (?P<limit>\d+) rows)?[ \t]*\n", re.M)
 STAGE_END = re.compile(r"^[ \t]*# stage end[ \t]*$", re.M)
-ROWS_LINE = re.compile(r"^(?P<indent>[ \t]*)# rows(?P<variables>(?:[ \t]+\?\w+)+)[ \t]*$", re.M)
+ROWS_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)# rows(?P<variables>(?:[ \t]+\?\w+)+)(?:[ \t]+at most[ \t]+(?P<limit>\d+))?[ \t]*$",
+    re.M,
+)
 PROLOGUE_LINE = re.compile(r"^[ \t]*(?:PREFIX|BASE)\b[^\n]*$", re.M | re.I)
 
 ROWS_LIMIT = 2000
-"""Most values a ``# rows`` block is written with; beyond, the line stays a comment."""
+"""Most values a ``# rows`` block is written with, unless its line says ``# rows ?var at most N``;
+beyond, the line stays a comment."""
 
 STAGE_ROWS_LIMIT = 5000
 """Most rows a stage is written inline with, unless its ``# stage begin at most N rows`` line says
@@ -101,13 +106,14 @@ def second_stage(text: str, solutions: Solutions) -> str | None:
     column = {name: index for index, name in enumerate(variables)}
 
     def restricted(match: re.Match) -> str:
+        limit = int(match.group("limit")) if match.group("limit") else ROWS_LIMIT
         lines = []
         for name in re.findall(r"\?(\w+)", match.group("variables")):
             values = [row[column[name]] for row in written] if name in column else ["UNDEF"]
             if "UNDEF" in values:
                 return match.group(0)  # some row leaves it unbound: restricting would change the answer
             distinct = sorted(set(values))
-            if len(distinct) > ROWS_LIMIT:
+            if len(distinct) > limit:
                 return match.group(0)
             lines.append(f"{match.group('indent')}VALUES ?{name} {{ {' '.join(distinct)} }}")
         return "\n".join(lines)

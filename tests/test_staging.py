@@ -186,6 +186,17 @@ def test_a_rows_line_with_more_values_than_the_limit_stays_a_comment(monkeypatch
     assert "# rows ?x" in staged and "VALUES ?x {" not in staged and "VALUES (?x)" in staged
 
 
+def test_a_rows_line_may_state_the_most_values_it_is_written_with(monkeypatch):
+    monkeypatch.setattr(staging, "ROWS_LIMIT", 1)
+    rows = [[ox.NamedNode("http://example.org/a")], [ox.NamedNode("http://example.org/b")]]
+    wider = QUERY.replace("# rows ?x", "# rows ?x at most 2")
+    assert "VALUES ?x { <http://example.org/a> <http://example.org/b> }" in second_stage(wider, (["x"], rows))
+    narrower = QUERY.replace("# rows ?x", "# rows ?x at most 1")
+    monkeypatch.setattr(staging, "ROWS_LIMIT", 5)
+    staged = second_stage(narrower, (["x"], rows))
+    assert "# rows ?x at most 1" in staged and "VALUES ?x {" not in staged
+
+
 def test_a_stage_end_without_its_begin_is_refused():
     with pytest.raises(ValueError, match="without its"):
         first_stage("SELECT * WHERE {\n{ SELECT ?s WHERE { ?s ?p ?o } }\n# stage end\n}")
