@@ -72,7 +72,7 @@ VERDICT_ORDER = ("conflict", "setting unstated on one side", "same number under 
                  "explained by setting", "explained by benchmark variant", "explained by date")
 
 
-@dataclass
+@dataclass(slots=True)
 class ComparableClaim:
     """What the rule needs to know about one claim (read from the store by ``kg.derive``).
 
