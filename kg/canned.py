@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from kg.binding import bind, marked_variables
 from kg.queries import CannedQuery, Parameter, canned_query
-from kg.resolve import NameIndex, normalise
+from kg.resolve import NameLookup, normalise
 from kg.session import StoreOrSession, session_for
 from kg.terms import as_boolean, sorted_items
 from kg.vocabulary import CATEGORIES, LINEAGE_RELATIONS
@@ -87,7 +87,7 @@ def positive_count(value: str, option: str) -> int:
     return int(text)
 
 
-def convert(param: Parameter, value: str, names: "NameIndex | _NamesOnDemand") -> Any:
+def convert(param: Parameter, value: str, names: "NameLookup | _NamesOnDemand") -> Any:
     """A command-line string as the RDF term (or Python value) the parameter takes."""
     if param.choices:
         if value not in param.choices:
@@ -128,7 +128,7 @@ def default_term(param: Parameter) -> Any:
 
 
 def bind_parameters(canned: CannedQuery, raw: dict[str, str],
-                    names: "NameIndex | _NamesOnDemand") -> tuple[dict, dict]:
+                    names: "NameLookup | _NamesOnDemand") -> tuple[dict, dict]:
     """Split parameters into the query's VALUES bindings and values for Python post-processing.
 
     A parameter ``x`` binds the variable ``?xParam`` if a ``# bind`` line of the query names one
@@ -193,7 +193,7 @@ class _NamesOnDemand:
         self._session = session
 
     def resolve(self, name: str, kinds: tuple[str, ...]) -> str:
-        """``NameIndex.resolve`` on the session's index."""
+        """``NameLookup.resolve`` on the session's index."""
         return self._session.names().resolve(name, kinds)
 
 

@@ -15,9 +15,9 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from kg.budget import current_budget, run_bounded, use_budget
-from kg.resolve import NameIndex, stored_name_index
-from kg.staging import Solutions, run_in_stages
+from kg.budget import current_budget, run_bounded, take, use_budget
+from kg.resolve import NameLookup, stored_name_index
+from kg.staging import Solutions, combined, staged_texts
 from kg.store import LiveStore, select_rows, solutions_of
 
 
@@ -30,7 +30,7 @@ class Session:
     def __init__(self, store_dir: Path):
         self.store_dir = store_dir
         self._live = LiveStore(store_dir)
-        self._names: tuple[Path, NameIndex] | None = None
+        self._names: tuple[Path, NameLookup] | None = None
 
     @property
     def store(self) -> ox.Store:
@@ -42,7 +42,8 @@ class Session:
 
         ``text`` is complete: parameters are already bound in it (kg.canned), so the same text
         runs here and on a remote endpoint. A query that marks stages runs in steps here
-        (kg.staging), all within one time limit.
+        (kg.staging), perhaps in batches whose rows are put together, all within one time limit
+        and one row cap.
         """
         store = self.store
         budget = current_budget()
@@ -52,17 +53,20 @@ class Session:
             left = max(budget.timeout - (time.monotonic() - started), 0.001)
             return use_budget(dataclasses.replace(budget, timeout=left))
 
-        def run_first_stage(first: str, at_most: int) -> Solutions:
+        def run_first_stage(first: str, at_most: int | None) -> Solutions:
             with remaining():
                 return run_bounded(lambda: solutions_of(store, first, what, at_most), what)
 
-        staged = run_in_stages(text, run_first_stage)
-        if staged is text:
+        texts = staged_texts(text, run_first_stage)
+        if texts == [text]:
             return select_rows(store, text, None, what)
-        with remaining():
-            return select_rows(store, staged, None, what)
+        parts = []
+        for staged in texts:
+            with remaining():
+                parts.append(select_rows(store, staged, None, what))
+        return take(combined(text, parts), what)
 
-    def names(self) -> NameIndex:
+    def names(self) -> NameLookup:
         """The name index of the current generation, built on first use (read from beside the
         generation when an earlier process built it, kg.resolve.stored_name_index)."""
         store = self.store
@@ -95,7 +99,7 @@ class QueryEngine(Protocol):
     def select(self, text: str, what: str = "the query") -> list[dict[str, Any]]:
         """The rows of a complete SELECT query."""
 
-    def names(self) -> NameIndex:
+    def names(self) -> NameLookup:
         """The names of every entity the engine's graph holds."""
 
 

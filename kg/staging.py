@@ -26,13 +26,16 @@ tree: 54 s whole, 9 s in two steps, same rows; contradictions for one model on t
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.binding import term_text
 
-STAGE_BEGIN = re.compile(r"^[ \t]*# stage begin(?:[ \t]+at most (?P<limit>\d+) rows)?[ \t]*\n", re.M)
+STAGE_BEGIN = re.compile(
+    r"^[ \t]*# stage begin(?:[ \t]+at most (?P<limit>\d+) rows(?P<batches>[ \t]+in batches)?)?[ \t]*\n", re.M)
 STAGE_END = re.compile(r"^[ \t]*# stage end[ \t]*$", re.M)
 ROWS_LINE = re.compile(
     r"^(?P<indent>[ \t]*)# rows(?P<variables>(?:[ \t]+\?\w+)+)(?:[ \t]+at most[ \t]+(?P<limit>\d+))?[ \t]*$",
@@ -53,9 +56,19 @@ Solutions = tuple[list[str], list[Sequence[Any]]]
 """A SELECT result as its variable names and its rows of pyoxigraph terms (None when unbound)."""
 
 
-def _innermost(text: str) -> tuple[int, int, str, int] | None:
-    """Where the innermost marked group starts and ends (its mark lines included), the group, and
-    the most rows it may be inlined with."""
+@dataclass(frozen=True)
+class _Stage:
+    """The innermost marked group of a text: where it starts and ends (its mark lines included),
+    the group, the most rows it is inlined with, and whether more rows go in batches."""
+
+    start: int
+    end: int
+    block: str
+    limit: int
+    batches: bool
+
+
+def _innermost(text: str) -> _Stage | None:
     end = STAGE_END.search(text)
     if end is None:
         return None
@@ -67,7 +80,7 @@ def _innermost(text: str) -> tuple[int, int, str, int] | None:
     if not (block.startswith("{") and block.endswith("}")):
         raise ValueError("a '# stage begin' ... '# stage end' block must be one { SELECT ... } group")
     limit = int(begin.group("limit")) if begin.group("limit") else STAGE_ROWS_LIMIT
-    return begin.start(), end.end(), block, limit
+    return _Stage(begin.start(), end.end(), block, limit, bool(begin.group("batches")))
 
 
 def first_stage(text: str) -> str | None:
@@ -75,16 +88,15 @@ def first_stage(text: str) -> str | None:
     found = _innermost(text)
     if found is None:
         return None
-    start, _, block, _ = found
-    prologue = "\n".join(PROLOGUE_LINE.findall(text[:start]))
-    return f"{prologue}\n{block[1:-1]}"
+    prologue = "\n".join(PROLOGUE_LINE.findall(text[:found.start]))
+    return f"{prologue}\n{found.block[1:-1]}"
 
 
 def stage_rows_limit(text: str) -> int:
     """The most rows the innermost marked group of ``text`` is inlined with: what its ``# stage
     begin at most N rows`` line says, else ``STAGE_ROWS_LIMIT`` (a query with no stage: 0)."""
     found = _innermost(text)
-    return found[3] if found else 0
+    return found.limit if found else 0
 
 
 def second_stage(text: str, solutions: Solutions) -> str | None:
@@ -118,18 +130,71 @@ def second_stage(text: str, solutions: Solutions) -> str | None:
             lines.append(f"{match.group('indent')}VALUES ?{name} {{ {' '.join(distinct)} }}")
         return "\n".join(lines)
 
-    start, end, _, _ = _innermost(text)
-    return ROWS_LINE.sub(restricted, text[:start] + block + text[end:])
+    found = _innermost(text)
+    return ROWS_LINE.sub(restricted, text[:found.start] + block + text[found.end:])
 
 
-def run_in_stages(text: str, run: Callable[[str, int], Solutions]) -> str:
-    """The text to run for ``text``: each marked stage, innermost first, run with ``run`` and put in
-    as its rows; ``text`` itself when it marks no stage (or the first rows are not written inline,
-    kg.staging.second_stage; where later ones are not: the text as it stands then). ``run`` is given
-    the stage's query and the most rows worth reading (one more than the stage may be inlined with)."""
-    while (first := first_stage(text)) is not None:
-        staged = second_stage(text, run(first, stage_rows_limit(text) + 1))
+def staged_texts(text: str, run: Callable[[str, int | None], Solutions]) -> list[str]:
+    """The texts to run for ``text``, whose rows together are its answer (kg.staging.combined):
+    each marked stage, innermost first, run with ``run`` and put in as its rows. ``[text]`` when it
+    marks no stage, or when a stage's rows cannot be written inline (kg.staging.second_stage; for a
+    later stage: the text as it stands then). A stage with more rows than its limit is run as it
+    stands, unless its mark says ``in batches``: then each batch of rows makes texts of its own.
+    ``run`` is given the stage's query and the most rows worth reading (one more than the stage may
+    be inlined with; None for a stage in batches: all of them)."""
+    found = _innermost(text)
+    if found is None:
+        return [text]
+    names, rows = run(first_stage(text), None if found.batches else found.limit + 1)
+    if len(rows) <= found.limit or not found.batches:
+        staged = second_stage(text, (names, rows))
+        return [text] if staged is None else staged_texts(staged, run)
+    if LIMIT_CLAUSE.search(_tail(text)):
+        raise ValueError("a stage in batches in a query with LIMIT or OFFSET (each batch would be cut)")
+    texts: list[str] = []
+    for start in range(0, len(rows), found.limit):
+        staged = second_stage(text, (names, rows[start:start + found.limit]))
         if staged is None:
-            return text
-        text = staged
-    return text
+            return [text]
+        texts.extend(staged_texts(staged, run))
+    return texts
+
+
+COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.M)
+TOP_SELECT = re.compile(r"\bSELECT\s+(?P<distinct>DISTINCT\b)?", re.I)
+LIMIT_CLAUSE = re.compile(r"\b(?:LIMIT|OFFSET)\b", re.I)
+ORDER_BY = re.compile(r"\bORDER\s+BY\b(?P<keys>.*)$", re.I | re.S)
+ORDER_KEY = re.compile(r"(?P<direction>ASC|DESC)\s*\(\s*\?(?P<wrapped>\w+)\s*\)|\?(?P<bare>\w+)", re.I)
+
+
+def _tail(text: str) -> str:
+    """What follows the query's last closing brace: its solution modifiers."""
+    return text[text.rfind("}") + 1:]
+
+
+def _order_key(value: Any) -> tuple:
+    """A plain value's place in SPARQL's ORDER BY: unbound first, then numbers, then text."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, bool):
+        return (1, value)
+    if isinstance(value, int | float | Decimal):
+        return (2, value)
+    return (3, str(value))
+
+
+def combined(text: str, parts: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The answer of ``text`` from the rows of its batches (``staged_texts``): in one list, without
+    repeats if it is SELECT DISTINCT, ordered by its ORDER BY (plain, ASC or DESC variables)."""
+    if len(parts) == 1:
+        return parts[0]
+    rows = [row for part in parts for row in part]
+    if TOP_SELECT.search(COMMENT_LINE.sub("", text)).group("distinct"):
+        rows = list({tuple(row.items()): row for row in rows}.values())
+    order = ORDER_BY.search(_tail(text))
+    if order is not None:
+        for key in reversed(list(ORDER_KEY.finditer(order.group("keys")))):
+            name = key.group("wrapped") or key.group("bare")
+            rows.sort(key=lambda row, name=name: _order_key(row.get(name)),
+                      reverse=(key.group("direction") or "").upper() == "DESC")
+    return rows

@@ -235,12 +235,16 @@ def _collect(store_dir: Path) -> None:
                 readers.unlink(missing_ok=True)
         elif path.name.endswith(".readers") and not path.with_name(path.name[:-8]).exists():
             path.unlink(missing_ok=True)
-        elif ".names.json" in path.name and not path.with_name(path.name.split(".names.json")[0]).exists():
+        elif (names := next((suffix for suffix in NAME_INDEX_SUFFIXES if suffix in path.name), None)) \
+                and not path.with_name(path.name.split(names)[0]).exists():
             path.unlink(missing_ok=True)  # the name index of a deleted generation (kg.resolve)
         elif path.name.endswith(BUILD_RECORD_SUFFIX) \
                 and not path.with_name(path.name[:-len(BUILD_RECORD_SUFFIX)]).exists():
             path.unlink(missing_ok=True)  # the build record of a deleted generation (kg.incremental)
 
+
+NAME_INDEX_SUFFIXES = (".names.sqlite", ".names.json")
+"""A generation's name index files (kg.resolve; ``.names.json`` from earlier versions)."""
 
 BUILD_RECORD_SUFFIX = ".build.json"
 """A generation's build record (kg.incremental) is the file ``<generation>.build.json`` beside it."""

@@ -8,7 +8,7 @@ from kg.binding import bind
 from kg.canned import bind_parameters
 from kg.queries import canned_query
 from kg.session import Session
-from kg.staging import first_stage, run_in_stages, second_stage
+from kg.staging import combined, first_stage, second_stage, staged_texts
 from kg.store import select_rows
 
 PARITY_PARAMETERS = [{}, {"asOf": "2025-03-01"}, {"openness": "osi", "sources": "first-party"},
@@ -90,13 +90,13 @@ def test_a_variable_some_row_leaves_unbound_is_not_restricted():
 
 def test_rows_with_a_blank_node_make_the_query_run_whole():
     assert second_stage(QUERY, (["x"], [[ox.BlankNode()]])) is None
-    assert run_in_stages(QUERY, lambda _first, _most: (["x"], [[ox.BlankNode()]])) == QUERY
+    assert staged_texts(QUERY, lambda _first, _most: (["x"], [[ox.BlankNode()]])) == [QUERY]
 
 
 def test_a_query_without_marks_runs_as_it_is():
     text = "SELECT ?s WHERE { ?s ?p ?o }"
     assert first_stage(text) is None
-    assert run_in_stages(text, lambda _first, _most: pytest.fail("no first stage to run")) is text
+    assert staged_texts(text, lambda _first, _most: pytest.fail("no first stage to run")) == [text]
 
 
 def test_a_stage_mark_around_something_else_than_a_group_is_refused():
@@ -113,7 +113,7 @@ def test_the_store_answers_the_example_the_same_both_ways():
             store.add(ox.Quad(ox.NamedNode(ex + subject), ox.NamedNode(ex + "label"), ox.Literal(label),
                               ox.DefaultGraph()))
     whole = select_rows(store, QUERY)
-    staged = run_in_stages(QUERY, lambda first, _most: (["x"], [[s["x"]] for s in store.query(first)]))
+    [staged] = staged_texts(QUERY, lambda first, _most: (["x"], [[s["x"]] for s in store.query(first)]))
     assert _canonical(select_rows(store, staged)) == _canonical(whole) and len(whole) == 2
 
 
@@ -160,7 +160,7 @@ def test_nested_stages_run_innermost_first_and_each_fills_the_rows_it_holds():
         names = [v.value for v in solutions.variables]
         return names, [[s[name] for name in names] for s in solutions]
 
-    staged = run_in_stages(NESTED, run)
+    [staged] = staged_texts(NESTED, run)
     assert "SELECT ?x WHERE { ?x ex:p ?v }" in asked[0] and "VALUES ?x {" in asked[1]
     assert "VALUES ?y { <http://example.org/c> <http://example.org/d> }" in staged and "# stage" not in staged
     assert _canonical(select_rows(store, staged)) == _canonical(select_rows(store, NESTED))
@@ -176,7 +176,7 @@ def test_a_stage_with_more_rows_than_the_limit_leaves_the_text_to_run_as_it_stan
         names = [v.value for v in solutions.variables]
         return names, [[s[name] for name in names] for s in solutions]
 
-    assert run_in_stages(NESTED, run) == NESTED
+    assert staged_texts(NESTED, run) == [NESTED]
 
 
 def test_a_rows_line_with_more_values_than_the_limit_stays_a_comment(monkeypatch):
@@ -213,6 +213,62 @@ def test_a_stage_may_state_the_most_rows_it_is_inlined_with():
         names = [v.value for v in solutions.variables]
         return names, [[s[name] for name in names] for s in solutions][:most]
 
-    assert run_in_stages(limited, run) == limited  # 3 rows: more than the stage states
+    assert staged_texts(limited, run) == [limited]  # 3 rows: more than the stage states
     assert asked == [2]
-    assert run_in_stages(NESTED, run) != NESTED and asked[1] == staging.STAGE_ROWS_LIMIT + 1
+    assert staged_texts(NESTED, run) != [NESTED] and asked[1] == staging.STAGE_ROWS_LIMIT + 1
+
+
+def _order_of(text: str, rows):
+    keys = [key.group("wrapped") or key.group("bare")
+            for key in staging.ORDER_KEY.finditer(staging.ORDER_BY.search(staging._tail(text)).group("keys"))]
+    return [tuple(repr(row[key]) for key in keys) for row in rows]
+
+
+@pytest.mark.parametrize(("question", "params"), [("contradictions", {}), ("contradictions", {"kind": "score"}),
+                                                  ("claims", {}), ("claims", {"source": "parity-article"}),
+                                                  ("claims", {"subject": "open-base-70b"})])
+def test_a_stage_in_batches_gives_the_rows_of_the_whole_query_in_its_order(fixture_store, question, params):
+    with Session(fixture_store) as session:
+        bindings, _ = bind_parameters(canned_query(question), params, session.names())
+        text = bind(canned_query(question).text, bindings)
+        assert "rows in batches" in text
+        small = text.replace("at most 2000 rows in batches", "at most 1 rows in batches")
+        whole = select_rows(session.store, text)
+        batched = session.select(small)
+        assert len(whole) > 1 and _canonical(batched) == _canonical(whole)
+        assert _order_of(text, batched) == _order_of(text, whole)
+
+
+def test_batches_are_combined_without_repeats_for_select_distinct_and_in_order():
+    text = "SELECT DISTINCT ?x ?n WHERE { ?x ?p ?n } ORDER BY DESC(?n) ?x"
+    parts = [[{"x": "b", "n": 1}, {"x": "a", "n": 2}], [{"x": "a", "n": 2}, {"x": "c", "n": None}]]
+    assert combined(text, parts) == [{"x": "a", "n": 2}, {"x": "b", "n": 1}, {"x": "c", "n": None}]
+    assert combined("SELECT ?x WHERE { ?x ?p ?n }", parts) == parts[0] + parts[1]
+
+
+def test_each_batch_of_a_stage_makes_a_text_and_other_stages_keep_their_limit():
+    store = _example_store()
+    batched = NESTED.replace("      # stage begin", "      # stage begin at most 1 rows in batches", 1)
+
+    def run(first: str, most: int | None):
+        solutions = store.query(first)
+        names = [v.value for v in solutions.variables]
+        return names, [[s[name] for name in names] for s in solutions][:most]
+
+    texts = staged_texts(batched, run)
+    assert len(texts) == 3 and all("# stage" not in text for text in texts)
+    rows = combined(NESTED, [select_rows(store, text) for text in texts])
+    assert _canonical(rows) == _canonical(select_rows(store, NESTED))
+
+
+def test_a_stage_in_batches_is_refused_in_a_query_with_a_limit():
+    store = _example_store()
+    limited = NESTED.replace("      # stage begin", "      # stage begin at most 1 rows in batches", 1) + " LIMIT 5"
+
+    def run(first: str, _most: int | None):
+        solutions = store.query(first)
+        names = [v.value for v in solutions.variables]
+        return names, [[s[name] for name in names] for s in solutions]
+
+    with pytest.raises(ValueError, match="LIMIT or OFFSET"):
+        staged_texts(limited, run)
