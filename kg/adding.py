@@ -25,8 +25,9 @@ from kg.errors import DataError
 from kg.integrity import ReferenceIndex, check_across, outline_of
 from kg.keys import refresh_keys
 from kg.loading import LoadedSource, load_source_file
-from kg.namespaces import PK, REFERENCE_GRAPH, claim_iri, entity_iri
+from kg.namespaces import PK, REFERENCE_GRAPH, claim_iri, entity_iri, source_iri
 from kg.records import SLUG_PATTERN
+from kg.resolve import write_name_index
 from kg.source_check import CheckContext, check_loaded
 from kg.store import open_store, query, write_generation, writer_lock
 
@@ -158,5 +159,8 @@ def add_source(file: Path, store_dir: Path) -> tuple[str, int]:
             store.extend(derive_pairs(store, derived_here, new_claims))
             refresh_keys(store, new_claims, ox.NamedNode(str(derived_here)), ox.NamedNode(str(DERIVED_GRAPH)))
 
-        write_generation(store_dir, fill, from_current=True, counted=False)
+        def names(store: ox.Store, generation: Path, previous: Path | None) -> None:
+            write_name_index(store, generation, previous, [str(source_iri(source_id))])
+
+        write_generation(store_dir, fill, from_current=True, counted=False, beside=names)
     return source_id, checked.claims

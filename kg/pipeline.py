@@ -35,9 +35,10 @@ from kg.incremental import (
 from kg.integrity import ReferenceIndex, check_across, index_reference
 from kg.keys import key_quads
 from kg.loading import DataTree, LoadedReference, data_files, load_references
-from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, entity_iri
+from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, entity_iri, source_iri
 from kg.ontology import ontology_graph
 from kg.rdf import reference_graph
+from kg.resolve import write_name_index
 from kg.source_check import (
     CheckContext,
     CheckedSource,
@@ -254,7 +255,8 @@ def _write_full(data_dir: Path, store_dir: Path, progress: Progress | None, vali
         return build_record(data_dir, basis, scanned_ns, records, relations[0], count)
 
     count = write_generation(store_dir, fill, from_current=False,
-                             build_record=record_of if complete else None)
+                             build_record=record_of if complete else None,
+                             beside=lambda store, generation, _: write_name_index(store, generation))
     return BuildReport(count, len(validated.sources), validated.claim_count)
 
 
@@ -313,5 +315,11 @@ def _build_increment(data_dir: Path, store_dir: Path, progress: Progress | None)
             return quads + apply_change(
                 store, change, lambda s, claims: derive_pairs(s, DERIVED_GRAPH, claims, relations))
 
-        count = write_generation(store_dir, fill, from_current=True, build_record=record_of)
+        changed_sources = [str(source_iri(record.source_id)) for record in change.dropped] + \
+            [str(source_iri(source.outline.source_id)) for source in change.loaded if source.outline]
+
+        def names(store: ox.Store, generation: Path, previous: Path | None) -> None:
+            write_name_index(store, generation, previous, changed_sources)
+
+        count = write_generation(store_dir, fill, from_current=True, build_record=record_of, beside=names)
     return BuildReport(count, len(record.sources), sum(len(s.claim_ids) for s in record.sources.values()))

@@ -256,7 +256,8 @@ def build_record_path(generation: Path) -> Path:
 
 
 def write_generation(store_dir: Path, fill: Callable[[ox.Store], int | None], *, from_current: bool,
-                     build_record: Callable[[int], bytes] | None = None, counted: bool = True) -> int:
+                     build_record: Callable[[int], bytes] | None = None, counted: bool = True,
+                     beside: Callable[[ox.Store, Path, Path | None], None] | None = None) -> int:
     """Write a new generation of the store and swap it in; the old one survives any failure.
 
     ``fill`` adds to the new store: an empty one, or (``from_current``) a copy of the current
@@ -264,11 +265,14 @@ def write_generation(store_dir: Path, fill: Callable[[ox.Store], int | None], *,
     count it knows (else the store counts them, a scan). ``build_record``, if given, makes from
     the count the bytes written beside the new generation before it becomes current (a
     generation without one, e.g. after ``kg add``, has none). Returns the quad count (0 when it is
-    not ``counted``: counting a store that ``fill`` did not count is a scan of it).
+    not ``counted``: counting a store that ``fill`` did not count is a scan of it). ``beside``, if
+    given, is called with the filled store, the new generation and the one it was copied from (None
+    unless ``from_current``) to write files that belong beside it (kg.resolve's name index).
     """
     store_dir = store_dir.absolute()
     with writer_lock(store_dir):
         generation = _new_generation(store_dir)
+        previous = current_generation(store_dir) if from_current else None
         try:
             if from_current:
                 with open_store(store_dir) as current:
@@ -277,6 +281,8 @@ def write_generation(store_dir: Path, fill: Callable[[ox.Store], int | None], *,
             known = fill(store)
             store.flush()
             count = known if known is not None else len(store) if counted else 0
+            if beside is not None:
+                beside(store, generation, previous)
             del store
             gc.collect()
             if build_record is not None:
@@ -284,6 +290,8 @@ def write_generation(store_dir: Path, fill: Callable[[ox.Store], int | None], *,
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             build_record_path(generation).unlink(missing_ok=True)
+            for suffix in NAME_INDEX_SUFFIXES:
+                generation.with_name(generation.name + suffix).unlink(missing_ok=True)
             raise
         _point_to(store_dir, generation)
         _collect(store_dir)

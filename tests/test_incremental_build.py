@@ -246,3 +246,40 @@ def test_a_failure_while_writing_leaves_the_store_as_it_was(tree, tmp_path, monk
     with pytest.raises(OSError):
         pipeline.build(tree, store)
     assert current_generation(store) == generation and _nquads(store) == before
+
+
+def _names(store: Path):
+    from kg.resolve import NAMES_SUFFIX, StoredNameIndex
+
+    generation = current_generation(store)
+    return StoredNameIndex(generation.with_name(generation.name + NAMES_SUFFIX))
+
+
+def test_every_write_leaves_the_name_index_of_its_generation_beside_it(tree, tmp_path, full_builds):
+    import yaml
+
+    from kg.resolve import ResolveError, name_index
+
+    store = tmp_path / "store"
+    pipeline.build(tree, store)
+    assert _names(store).resolve("open-chat-70b", ("model",)).endswith("/model/open-chat-70b")
+    extra = tmp_path / "second-opinion.yaml"
+    extra.write_text(NEW_SOURCE.format(relation="fine-tune"), encoding="utf-8")
+    adding.add_source(extra, store)
+    found = _names(store)
+    assert found.resolve("A second opinion", ("source",)) == found.resolve("second-opinion", ("source",))
+    removed = sorted((tree / "sources").glob("*.yaml"))[0]
+    removed_id = yaml.safe_load(removed.read_text(encoding="utf-8"))["source"]["id"]
+    pipeline.build(tree, store, full=True)  # the tree has no second-opinion: a full build
+    with pytest.raises(ResolveError):
+        _names(store).resolve("second-opinion", ("source",))
+    before = list(_names(store).all_names())
+    full_builds.clear()
+    removed.unlink()
+    pipeline.build(tree, store)  # an increment drops the removed source's names too
+    assert full_builds == []
+    with open_store(store) as opened:
+        expected = sorted(name_index(opened).all_names())
+    assert sorted(_names(store).all_names()) == expected
+    assert not any(iri.endswith(f"/source/{removed_id}") for _, (iri, _) in expected)
+    assert any(iri.endswith(f"/source/{removed_id}") for _, (iri, _) in before)

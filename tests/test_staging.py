@@ -1,5 +1,7 @@
 """Two-step evaluation (kg/staging.py): the same rows as the query run whole, on every parameter set."""
 
+import re
+
 import pyoxigraph as ox
 import pytest
 
@@ -232,7 +234,7 @@ def test_a_stage_in_batches_gives_the_rows_of_the_whole_query_in_its_order(fixtu
         bindings, _ = bind_parameters(canned_query(question), params, session.names())
         text = bind(canned_query(question).text, bindings)
         assert "rows in batches" in text
-        small = text.replace("at most 2000 rows in batches", "at most 1 rows in batches")
+        small = re.sub(r"at most \d+ rows in batches", "at most 1 rows in batches", text)
         whole = select_rows(session.store, text)
         batched = session.select(small)
         assert len(whole) > 1 and _canonical(batched) == _canonical(whole)
