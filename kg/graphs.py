@@ -20,10 +20,13 @@ def lineage_tree(result: dict[str, Any]) -> str:
         return (f"{edge['relation']}, {edge['status']}{cross}; {edge['child_lab']} <- {edge['parent_lab']};"
                 f" {edge['source']} ({edge['locator']})")
 
+    by_endpoint: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for edge in edges:  # each edge filed under both its ends: a walk step looks up, never scans
+        for key in ("child_id", "parent_id"):
+            by_endpoint.setdefault((key, edge[key]), []).append(edge)
+
     def walk(node: str, key: str, other: str, arrow: str, depth: int, seen: set[str]) -> None:
-        for edge in edges:
-            if edge[key] != node:
-                continue
+        for edge in by_endpoint.get((key, node), ()):
             target = edge[other]
             label = edge[other.removesuffix("_id")]
             lines.append(f"{'    ' * depth}{arrow} {label}  ({describe(edge)})")
