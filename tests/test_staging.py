@@ -228,7 +228,8 @@ def _order_of(text: str, rows):
 
 @pytest.mark.parametrize(("question", "params"), [("contradictions", {}), ("contradictions", {"kind": "score"}),
                                                   ("claims", {}), ("claims", {"source": "parity-article"}),
-                                                  ("claims", {"subject": "open-base-70b"})])
+                                                  ("claims", {"subject": "open-base-70b"}),
+                                                  ("trend", {"benchmark": "bench-text"})])
 def test_a_stage_in_batches_gives_the_rows_of_the_whole_query_in_its_order(fixture_store, question, params):
     with Session(fixture_store) as session:
         bindings, _ = bind_parameters(canned_query(question), params, session.names())
@@ -238,7 +239,8 @@ def test_a_stage_in_batches_gives_the_rows_of_the_whole_query_in_its_order(fixtu
         whole = select_rows(session.store, text)
         batched = session.select(small)
         assert len(whole) > 1 and _canonical(batched) == _canonical(whole)
-        assert _order_of(text, batched) == _order_of(text, whole)
+        if staging.ORDER_BY.search(staging._tail(text)):
+            assert _order_of(text, batched) == _order_of(text, whole)
 
 
 def test_batches_are_combined_without_repeats_for_select_distinct_and_in_order():
