@@ -312,14 +312,24 @@ def run_size(tree: Path, repeat: int, timeout: float, log=say,
         shutil.rmtree(copy, ignore_errors=True)
         for generation in tree.glob(f".{copy.name}.*"):
             shutil.rmtree(generation, ignore_errors=True) if generation.is_dir() else generation.unlink()
-        shutil.copytree(store, copy)
+        # laid out as a build leaves it: a generation, its name index beside it, a link to it
+        current = store.parent / os.readlink(store) if store.is_symlink() else store
+        copied = tree / f".{copy.name}.gen-copy"
+        shutil.copytree(current, copied)
+        index = current.with_name(current.name + ".names.sqlite")
+        if index.is_file():
+            shutil.copyfile(index, copied.with_name(copied.name + ".names.sqlite"))
+        os.symlink(copied.name, copy)
 
     try:
         results.append(timed("kg add (20-claim source)", ["add", str(tree / manifest["add_file"]),
                                                           "--store", str(copy)],
                              repeat, timeout, before=fresh_copy, log=log, env=warm))
     finally:
-        shutil.rmtree(copy, ignore_errors=True)
+        if copy.is_symlink():
+            copy.unlink()
+        for generation in tree.glob(f".{copy.name}.*"):
+            shutil.rmtree(generation, ignore_errors=True) if generation.is_dir() else generation.unlink()
 
     results.append(timed(STARTUP_OP, ["sparql", "ASK {}", "--store", str(store)], repeat, timeout, log=log))
     results.append(timed("kg query --list (no store)", ["query", "--list"], repeat, timeout, log=log))
